@@ -1,0 +1,85 @@
+# The S3 key layout is a contract with `make publish`: assert it exactly.
+
+variables {
+  artifacts_bucket = "c360-test-artifacts"
+  artifact_version = "0.1.0+abc1234"
+}
+
+run "keys_follow_the_publish_layout" {
+  command = plan
+
+  assert {
+    condition = output.lambda_keys == {
+      crm_api          = "lambdas/0.1.0+abc1234/crm_api.zip"
+      crm_ingest       = "lambdas/0.1.0+abc1234/crm_ingest.zip"
+      mainframe_export = "lambdas/0.1.0+abc1234/mainframe_export.zip"
+      profile_api      = "lambdas/0.1.0+abc1234/profile_api.zip"
+    }
+    error_message = "Lambda zips must live at lambdas/<version>/<function>.zip."
+  }
+
+  assert {
+    condition = output.glue_script_keys == {
+      conform              = "jobs/0.1.0+abc1234/glue/conform.py"
+      extract_core_banking = "jobs/0.1.0+abc1234/glue/extract_core_banking.py"
+      load_profiles        = "jobs/0.1.0+abc1234/glue/load_profiles.py"
+    }
+    error_message = "Glue scripts must live at jobs/<version>/glue/<job>.py."
+  }
+
+  assert {
+    condition = output.emr_script_keys == {
+      identity_link          = "jobs/0.1.0+abc1234/emr/identity_link.py"
+      aggregate_transactions = "jobs/0.1.0+abc1234/emr/aggregate_transactions.py"
+    }
+    error_message = "EMR scripts must live at jobs/<version>/emr/<job>.py."
+  }
+
+  assert {
+    condition     = output.hive_script_keys["dim_customer_demographic"] == "jobs/0.1.0+abc1234/emr/hive/dim_customer_demographic.hql"
+    error_message = "Hive scripts must live at jobs/<version>/emr/hive/<name>.hql."
+  }
+
+  assert {
+    condition     = output.wheel_uri == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
+    error_message = "The wheel must live at wheel/<version>/c360-<pkg_version>-py3-none-any.whl."
+  }
+
+  assert {
+    condition     = output.athena_sql_prefix == "sql/0.1.0+abc1234/athena/"
+    error_message = "Athena SQL must live under sql/<version>/athena/."
+  }
+}
+
+run "explicit_package_version_names_the_wheel" {
+  command = plan
+
+  variables {
+    package_version = "0.2.0"
+  }
+
+  assert {
+    condition     = output.wheel_key == "wheel/0.1.0+abc1234/c360-0.2.0-py3-none-any.whl"
+    error_message = "package_version must override the derived wheel version."
+  }
+}
+
+run "empty_version_is_rejected" {
+  command = plan
+
+  variables {
+    artifact_version = ""
+  }
+
+  expect_failures = [var.artifact_version]
+}
+
+run "version_with_slash_is_rejected" {
+  command = plan
+
+  variables {
+    artifact_version = "0.1.0/evil"
+  }
+
+  expect_failures = [var.artifact_version]
+}
