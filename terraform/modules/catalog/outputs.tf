@@ -1,0 +1,19 @@
+output "database_names" {
+  description = "Map of layer (raw, stage, analytics, sandbox) to Glue database name."
+  value       = { for l, d in aws_glue_catalog_database.this : l => d.name }
+}
+
+output "stage_table_names" {
+  description = "Names of the stg_<dataset> tables created from the contracts."
+  value       = sort(keys(aws_glue_catalog_table.stage))
+}
+
+output "datasets" {
+  description = "Datasets found in contracts_dir."
+  value       = sort(keys(local.contracts))
+}
+
+output "lake_formation_role_arn" {
+  description = "ARN of the role Lake Formation uses for the registered locations (null when Lake Formation is off)."
+  value       = one(aws_iam_role.lake_formation[*].arn)
+}
