@@ -1,0 +1,101 @@
+"""One typed configuration object for every command, job and test.
+
+Values come from (lowest to highest precedence) defaults, the environment
+(`C360_*` variables) and explicit keyword overrides. No other module reads the
+environment: they receive a `Settings` instance.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+EngineName = Literal["duckdb", "spark"]
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a c360 run needs to know about its environment."""
+
+    lake_root: Path = Path("lake")
+    """Root of the local lake; layers live in `<lake_root>/<layer>/<table>/`."""
+    engine: EngineName = "duckdb"
+    """Engine that runs SQL models locally (`C360_ENGINE`)."""
+    environment: str = "local"
+    """Deployment environment name; part of lock keys and AWS names."""
+    prefix: str = "c360"
+    """Naming prefix for Glue databases, buckets and tables in AWS."""
+    threads: int = 2
+    """Worker threads for the local engines."""
+    sandbox_key: str = field(default="local-sandbox-key-change-me", repr=False)
+    """HMAC key used to tokenize direct identifiers in the sandbox (`C360_SANDBOX_KEY`)."""
+    logical_date: date | None = None
+    """Logical date of the run; defaults to the sources' logical date."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from `C360_*` variables plus explicit overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if "C360_LAKE_ROOT" in env:
+            values["lake_root"] = Path(env["C360_LAKE_ROOT"])
+        if "C360_ENGINE" in env:
+            values["engine"] = env["C360_ENGINE"]
+        if "C360_ENV" in env:
+            values["environment"] = env["C360_ENV"]
+        if "C360_PREFIX" in env:
+            values["prefix"] = env["C360_PREFIX"]
+        if "C360_THREADS" in env:
+            values["threads"] = _int("C360_THREADS", env["C360_THREADS"])
+        if "C360_SANDBOX_KEY" in env:
+            values["sandbox_key"] = env["C360_SANDBOX_KEY"]
+        if "C360_LOGICAL_DATE" in env:
+            values["logical_date"] = _date("C360_LOGICAL_DATE", env["C360_LOGICAL_DATE"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise ConfigError naming the first invalid value."""
+        if self.engine not in ENGINES:
+            raise ConfigError(
+                f"C360_ENGINE={self.engine!r} is not supported; use one of {', '.join(ENGINES)}"
+            )
+        if self.threads < 1:
+            raise ConfigError(f"C360_THREADS must be >= 1, got {self.threads}")
+        if not self.prefix.replace("_", "").isalnum() or not self.prefix[:1].isalpha():
+            raise ConfigError(f"C360_PREFIX={self.prefix!r} must be alphanumeric/underscore")
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some values changed (validated)."""
+        new = replace(self, **changes)  # type: ignore[arg-type]
+        new.validate()
+        return new
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _date(name: str, raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None

@@ -1,0 +1,226 @@
+"""Build the conform model for one contract as a sqlglot expression tree.
+
+The generated SELECT reads the raw view (`raw_<dataset>`) and returns every raw
+row once with: the typed contract columns, `_reason` (empty when the row is
+good; otherwise every failed rule, `; `-joined), `_rank` (1 for the newest row
+per key by the contract's `order_by`, ties broken by every other column so the
+choice is deterministic) and the raw text of each column (`_raw_<name>`).
+The stage and quarantine tables are two projections of it.
+
+Authored as Spark SQL (the Glue job runs it untranslated); the DuckDB engine
+transpiles it. The one construct sqlglot cannot map — "is this line valid
+JSON" — is chosen per target dialect in `_json_is_valid`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp, parse_one
+
+from c360.contracts import Column, Contract
+
+SPARK = "spark"
+
+
+def _col(name: str) -> exp.Column:
+    return exp.column(name, quoted=False)
+
+
+def _str(value: str) -> exp.Literal:
+    return exp.Literal.string(value)
+
+
+def _json_is_valid(line: exp.Expression, target_dialect: str) -> exp.Expression:
+    if target_dialect == "duckdb":
+        # An unknown (anonymous) function survives Spark → DuckDB transpilation verbatim.
+        return exp.Anonymous(this="json_valid", expressions=[line])
+    # Spark: get_json_object returns NULL for malformed JSON.
+    return exp.Not(this=exp.Is(this=exp.func("get_json_object", line, _str("$"), dialect=SPARK),
+                               expression=exp.Null()))
+
+
+def _raw_text(contract: Contract, column: Column, target_dialect: str) -> exp.Expression:
+    """The column's raw value as trimmed text, NULL when empty."""
+    fmt = contract.raw.format
+    if fmt == "jsonl":
+        path = "$." + column.source
+        # Guarded so a malformed line yields NULLs (and a reason) instead of an error.
+        value: exp.Expression = exp.Case(ifs=[exp.If(
+            this=_json_is_valid(_col("line"), target_dialect),
+            true=exp.JSONExtractScalar(this=_col("line"), expression=_str(path)),
+        )])
+    elif fmt == "fixed_width":
+        field = next(f for f in contract.raw.layout if f.name == column.source)
+        value = exp.Substring(
+            this=_col("line"),
+            start=exp.Literal.number(field.start),
+            length=exp.Literal.number(field.length),
+        )
+    else:
+        value = _col(column.source)
+    value = exp.Trim(this=value)
+    if column.normalize == "upper":
+        value = exp.Upper(this=value)
+    elif column.normalize == "lower":
+        value = exp.Lower(this=value)
+    elif column.normalize == "digits":
+        value = exp.RegexpReplace(this=value, expression=_str("[^0-9]"), replacement=_str(""))
+    return exp.Nullif(this=value, expression=_str(""))
+
+
+_SPARK_DATE_TOKENS = (("%Y", "yyyy"), ("%m", "MM"), ("%d", "dd"), ("%H", "HH"), ("%M", "mm"),
+                      ("%S", "ss"))
+
+
+def _spark_format(fmt: str) -> str:
+    for ours, spark in _SPARK_DATE_TOKENS:
+        fmt = fmt.replace(ours, spark)
+    return fmt
+
+
+def _typed(raw: exp.Expression, column: Column) -> exp.Expression:
+    """Raw text → contract type; NULL when it does not parse (never an error)."""
+    if column.type == "string":
+        return raw
+    if column.type in ("date", "timestamp") and column.format:
+        func = "to_date" if column.type == "date" else "to_timestamp"
+        return exp.func(func, raw, _str(_spark_format(column.format)), dialect=SPARK)
+    if column.type == "date":
+        # Only ISO dates: a 10-character yyyy-MM-dd prefix (timestamps are accepted too).
+        return exp.func("to_date", exp.Substring(this=raw, start=exp.Literal.number(1),
+                                                 length=exp.Literal.number(10)),
+                        _str("yyyy-MM-dd"), dialect=SPARK)
+    type_sql = {"integer": "int"}.get(column.type, column.type)
+    return exp.TryCast(this=raw, to=exp.DataType.build(type_sql, dialect=SPARK))
+
+
+def _failures(column: Column, raw_name: str, typed_name: str) -> list[exp.Expression]:
+    """One CASE per rule: the reason text when the rule fails, else NULL."""
+    raw, typed = _col(raw_name), _col(typed_name)
+    reasons: list[tuple[exp.Expression, str]] = []
+    if not column.nullable:
+        reasons.append((exp.Is(this=raw, expression=exp.Null()), f"{column.name}: required"))
+    if column.type != "string":
+        bad = exp.and_(exp.Not(this=exp.Is(this=raw, expression=exp.Null())),
+                       exp.Is(this=typed, expression=exp.Null()))
+        reasons.append((bad, f"{column.name}: not a valid {column.type}"))
+    checks = column.checks
+    present = exp.Not(this=exp.Is(this=typed, expression=exp.Null()))
+    if "allowed_values" in checks:
+        allowed = [_str(str(v)) for v in checks["allowed_values"]]
+        inside = exp.In(this=exp.cast(typed, "string"), expressions=allowed)
+        reasons.append((exp.and_(present, exp.Not(this=inside)),
+                        f"{column.name}: not an allowed value"))
+    if "pattern" in checks:
+        match = exp.RegexpLike(this=exp.cast(typed, "string"), expression=_str(str(checks["pattern"])))
+        reasons.append((exp.and_(present, exp.Not(this=match)),
+                        f"{column.name}: does not match pattern"))
+    if "min" in checks:
+        reasons.append((exp.and_(present, exp.LT(this=typed, expression=_bound(checks["min"]))),
+                        f"{column.name}: below minimum {checks['min']}"))
+    if "max" in checks:
+        reasons.append((exp.and_(present, exp.GT(this=typed, expression=_bound(checks["max"]))),
+                        f"{column.name}: above maximum {checks['max']}"))
+    return [exp.Case(ifs=[exp.If(this=cond, true=_str(text))]) for cond, text in reasons]
+
+
+def _bound(value: object) -> exp.Expression:
+    if isinstance(value, int | float):
+        return exp.Literal.number(value)
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return exp.cast(_str(text), "date")
+    return _str(text)
+
+
+def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
+    """The conform model for `contract` as Spark SQL, for an engine of `target_dialect`.
+
+    The text is Spark SQL (what the Glue job runs); the DuckDB engine transpiles it.
+    """
+    raw_cols = [
+        exp.alias_(_raw_text(contract, c, target_dialect), f"_raw_{c.name}") for c in contract.columns
+    ]
+    extra: list[exp.Expression] = []
+    if contract.raw.format == "jsonl":
+        extra.append(exp.alias_(_json_is_valid(_col("line"), target_dialect), "_json_valid"))
+    else:
+        extra.append(exp.alias_(exp.true(), "_json_valid"))
+    source = exp.select(*raw_cols, *extra, "_source_file").from_(raw_view)
+    if contract.raw.format == "fixed_width" and contract.raw.record_type_detail:
+        marker = exp.Substring(this=_col("line"), start=exp.Literal.number(1),
+                               length=exp.Literal.number(len(contract.raw.record_type_detail)))
+        source = source.where(exp.EQ(this=marker, expression=_str(contract.raw.record_type_detail)))
+    if contract.raw.format == "jsonl":
+        source = source.where(exp.Not(this=exp.Is(
+            this=exp.Nullif(this=exp.Trim(this=_col("line")), expression=_str("")),
+            expression=exp.Null())))
+
+    typed_cols = [exp.alias_(_typed(_col(f"_raw_{c.name}"), c), c.name) for c in contract.columns]
+    typed = exp.select(*typed_cols, *[f"_raw_{c.name}" for c in contract.columns],
+                       "_json_valid", "_source_file")
+    typed = typed.from_("source")
+
+    failures: list[exp.Expression] = []
+    for c in contract.columns:
+        failures.extend(_failures(c, f"_raw_{c.name}", c.name))
+    # concat_ws skips NULLs in both Spark and DuckDB: kept anonymous so it is never rewritten.
+    row_reason = (
+        exp.Anonymous(this="concat_ws", expressions=[_str("; "), *failures])
+        if failures else _str("")
+    )
+    reason = exp.Case(
+        ifs=[exp.If(this=exp.Not(this=_col("_json_valid")), true=_str("record: invalid JSON"))],
+        default=row_reason,
+    )
+
+    order: list[exp.Ordered] = []
+    for term in contract.order_by:
+        name, *direction = term.split()
+        desc = bool(direction) and direction[0].lower() == "desc"
+        order.append(exp.Ordered(this=_col(name), desc=desc, nulls_first=not desc))
+    tie_breakers = [c for c in contract.columns if c.name not in contract.keys]
+    order.extend(exp.Ordered(this=_col(f"_raw_{c.name}"), desc=False, nulls_first=True)
+                 for c in tie_breakers)
+    order.append(exp.Ordered(this=_col("_source_file"), desc=False, nulls_first=True))
+
+    checked = exp.select("*", exp.alias_(reason, "_reason")).from_("typed")
+    is_good = exp.EQ(this=_col("_reason"), expression=_str(""))
+    window = exp.Window(
+        this=exp.RowNumber(),
+        # Good and rejected rows are ranked apart: only good rows compete for a key.
+        partition_by=[*[_col(k) for k in contract.keys], is_good.copy()],
+        order=exp.Order(expressions=order),
+    )
+    ranked = exp.select("*", exp.alias_(window, "_rank")).from_("checked")
+    final = (
+        exp.select("*")
+        .from_("ranked")
+        .with_("source", as_=source)
+        .with_("typed", as_=typed)
+        .with_("checked", as_=checked)
+        .with_("ranked", as_=ranked)
+    )
+    return final.sql(dialect=SPARK)
+
+
+def stage_projection(contract: Contract, view: str) -> str:
+    """Good, newest rows: the stg_* table (contract columns + `_source_file`)."""
+    cols = ", ".join([c.name for c in contract.columns] + ["_source_file"])
+    return parse_one(
+        f"select {cols} from {view} where _reason = '' and _rank = 1", read=SPARK
+    ).sql(SPARK)
+
+
+def quarantine_projection(contract: Contract, view: str) -> str:
+    """Rejected rows with their reason: the quarantine_* table (raw text kept)."""
+    raw_cols = ", ".join(f"_raw_{c.name} as {c.name}" for c in contract.columns)
+    keys = ", ".join(contract.keys)
+    dup = f"'duplicate: superseded by a newer record with the same {keys}'"
+    return parse_one(
+        f"select {raw_cols}, _source_file, "
+        f"case when _reason = '' then {dup} else _reason end as _reason "
+        f"from {view} where _reason <> '' or _rank > 1",
+        read=SPARK,
+    ).sql(SPARK)

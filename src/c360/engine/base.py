@@ -1,0 +1,217 @@
+"""Engine: read datasets, run SQL models, write tables (partition overwrite).
+
+Orchestration is fixed here (`@final` methods); each backend fills a few holes,
+the way Splink's `DatabaseAPI` does. Dialect differences are left to sqlglot:
+a model is transpiled from its authored dialect to the engine's only when the
+engine is not the model's own.
+"""
+
+from __future__ import annotations
+
+import shutil
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, final
+
+import pyarrow as pa
+
+from c360.lake import Lake, commit_dir, staging_dir_for
+from c360.models import Model
+
+if TYPE_CHECKING:
+    from c360.config import Settings
+
+
+class EngineError(RuntimeError):
+    """A statement failed; the message names the table and carries the SQL."""
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """Files of one raw dataset and how to read them.
+
+    `format`:
+    - `lines`: one text column `line` per physical line (JSON lines, fixed width)
+    - `csv`: header row, all columns as text; `skip_marker`/`trailer_marker`
+      drop framing lines that start with those markers
+    - `parquet`: columns as stored, cast to text by the conform model
+    Every format adds `_source_file` (the file's path).
+    """
+
+    files: tuple[str, ...]
+    format: str
+    delimiter: str = ","
+    header_marker: str | None = None
+    trailer_marker: str | None = None
+    columns: tuple[str, ...] = field(default=())
+    """Expected columns (csv/parquet); missing ones are read as NULL."""
+
+
+class Engine(ABC):
+    """Runs SQL models over lake tables. One instance per run."""
+
+    name: str
+    dialect: str
+
+    def __init__(self, lake: Lake, threads: int = 2) -> None:
+        self.lake = lake
+        self.threads = threads
+
+    # -- the holes each backend fills -------------------------------------------------
+    @abstractmethod
+    def _register_sql_view(self, view: str, sql: str) -> None:
+        """Create or replace a session view from a query in this engine's dialect."""
+
+    @abstractmethod
+    def _register_parquet(self, view: str, location: str) -> None:
+        """Create or replace a view over all Parquet files under `location`."""
+
+    @abstractmethod
+    def _register_raw(self, view: str, source: RawSource) -> None:
+        """Create or replace a view over raw files (see `RawSource`)."""
+
+    @abstractmethod
+    def _write_parquet(self, sql: str, directory: str, partition_by: Sequence[str]) -> None:
+        """Write the query result as snappy Parquet files into a new `directory`."""
+
+    @abstractmethod
+    def _query_arrow(self, sql: str) -> pa.Table:
+        """Run a query and return its (small) result."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- fixed orchestration -----------------------------------------------------------
+    @final
+    def register_table(self, table: str) -> None:
+        """Expose a lake table under its own name."""
+        location = self.lake.location(table)
+        if not self.lake.exists(table):
+            raise EngineError(f"table {table} has no data at {location}; run its producer first")
+        self._guard(table, location, lambda: self._register_parquet(table, location))
+
+    @final
+    def register_raw(self, view: str, source: RawSource) -> None:
+        if not source.files:
+            raise EngineError(f"{view}: no raw files to read")
+        self._guard(view, ", ".join(source.files[:3]), lambda: self._register_raw(view, source))
+
+    @final
+    def register_view(self, view: str, sql: str, dialect: str | None = None) -> None:
+        """A session view from SQL written in `dialect` (default: this engine's)."""
+        rendered = self.transpile(sql, dialect)
+        self._guard(view, rendered, lambda: self._register_sql_view(view, rendered))
+
+    @final
+    def query(self, sql: str, dialect: str | None = None) -> pa.Table:
+        rendered = self.transpile(sql, dialect)
+        return self._guard("query", rendered, lambda: self._query_arrow(rendered))
+
+    @final
+    def write_table(
+        self,
+        table: str,
+        sql: str,
+        dialect: str | None = None,
+        partition: Mapping[str, str] | None = None,
+    ) -> int:
+        """Materialize `sql` as `table` (or one partition of it), atomically; return rows.
+
+        A rerun replaces the same table/partition: never appends twice.
+        """
+        rendered = self.transpile(sql, dialect)
+        partition = dict(partition or {})
+        final_dir = Path(self.lake.partition_location(table, partition))
+        staged = staging_dir_for(final_dir)
+        keys = tuple(partition)
+        try:
+            self._guard(table, rendered, lambda: self._write_parquet(rendered, str(staged), keys))
+            written = staged
+            if partition:
+                # Written with native partitioning; exactly the one expected partition may exist.
+                written = staged / "/".join(f"{k}={v}" for k, v in partition.items())
+                found = sorted(p.name for p in staged.iterdir())
+                expected = written.relative_to(staged).parts[0]
+                if found not in ([expected], []):
+                    raise EngineError(
+                        f"{self.name}: {table}: query produced partitions {found}, "
+                        f"expected only {expected}"
+                    )
+                if not found:
+                    written.mkdir(parents=True)
+            commit_dir(written, final_dir)
+        finally:
+            if staged.exists():
+                shutil.rmtree(staged)
+        self.register_table(table)
+        return self.count(table)
+
+    @final
+    def write_arrow(self, table: str, data: pa.Table) -> int:
+        """Write a table computed in Python (identity, sandbox) atomically; return rows."""
+        import pyarrow.parquet as pq
+
+        final_dir = Path(self.lake.location(table))
+        staged = staging_dir_for(final_dir)
+        try:
+            staged.mkdir(parents=True)
+            pq.write_table(data, staged / "part-00000.parquet", compression="snappy")
+            commit_dir(staged, final_dir)
+        finally:
+            if staged.exists():
+                shutil.rmtree(staged)
+        self.register_table(table)
+        return data.num_rows
+
+    @final
+    def run_model(self, model: Model, params: Mapping[str, object] | None = None,
+                  partition: Mapping[str, str] | None = None) -> int:
+        """Register the model's inputs that exist as lake tables, then write its table."""
+        for name in model.inputs:
+            if self.lake.exists(name):
+                self.register_table(name)
+        return self.write_table(
+            model.table, model.render(self.dialect, params), self.dialect, partition
+        )
+
+    @final
+    def count(self, view: str) -> int:
+        result = self.query(f"select count(*) as n from {view}", self.dialect)
+        return int(result.column(0)[0].as_py())
+
+    @final
+    def transpile(self, sql: str, dialect: str | None) -> str:
+        import sqlglot
+
+        if dialect is None or dialect == self.dialect:
+            return sql
+        return sqlglot.transpile(sql, read=dialect, write=self.dialect)[0]
+
+    def _guard(self, table: str, sql: str, action):  # type: ignore[no-untyped-def]
+        try:
+            return action()
+        except EngineError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — re-raised with the table and SQL
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise EngineError(f"{self.name}: {table}: {first}\n  SQL: {sql[:2000]}") from exc
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def create_engine(settings: Settings, lake: Lake | None = None) -> Engine:
+    """The engine named by settings; Spark is imported only when asked for."""
+    lake = lake or Lake.local(settings.lake_root)
+    if settings.engine == "duckdb":
+        from c360.engine.duckdb_engine import DuckDBEngine
+
+        return DuckDBEngine(lake, settings.threads)
+    from c360.engine.spark_engine import SparkEngine
+
+    return SparkEngine(lake, settings.threads)

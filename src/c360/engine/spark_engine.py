@@ -1,0 +1,129 @@
+"""Spark engine: the Glue 5.0 / EMR runtime (PySpark 3.5.4), also runnable locally.
+
+Locally it runs `local[threads]` with AQE on and few shuffle partitions (fixed
+overheads dominate small data), reading and writing the lake through file://.
+In Glue/EMR the job adapters pass in their own SparkSession.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from c360.engine.base import Engine, RawSource
+from c360.lake import Lake
+
+_SESSION: Any = None
+
+
+def local_spark_session(threads: int = 2) -> Any:
+    """One process-wide local SparkSession (Spark allows one per JVM)."""
+    global _SESSION
+    if _SESSION is not None:
+        return _SESSION
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:  # pragma: no cover - depends on the install
+        raise RuntimeError(
+            "C360_ENGINE=spark needs PySpark: pip install 'c360[spark]' (pyspark==3.5.4)"
+        ) from None
+    scratch = tempfile.mkdtemp(prefix="c360-spark-")
+    os.environ.setdefault("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON", "python3"))
+    _SESSION = (
+        SparkSession.builder.master(f"local[{threads}]")
+        .appName("c360")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(max(2, threads)))
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}/derby")
+        .config("spark.sql.parquet.compression.codec", "snappy")
+        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
+    _SESSION.sparkContext.setLogLevel("ERROR")
+    return _SESSION
+
+
+def _uri(path: str) -> str:
+    return path if "://" in path else f"file://{path}"
+
+
+class SparkEngine(Engine):
+    name = "spark"
+    dialect = "spark"
+
+    def __init__(self, lake: Lake, threads: int = 2, session: Any = None) -> None:
+        super().__init__(lake, threads)
+        self.spark = session or local_spark_session(threads)
+
+    def _register_sql_view(self, view: str, sql: str) -> None:
+        self.spark.sql(sql).createOrReplaceTempView(view)
+
+    def _register_parquet(self, view: str, location: str) -> None:
+        self.spark.read.parquet(_uri(location)).createOrReplaceTempView(view)
+
+    def _register_raw(self, view: str, source: RawSource) -> None:
+        from pyspark.sql import functions as F
+
+        files = [_uri(f) for f in source.files]
+        if source.format == "lines":
+            df = self.spark.read.text(files).withColumnRenamed("value", "line")
+        elif source.format == "csv":
+            reader = self.spark.read.option("header", True).option("delimiter", source.delimiter)
+            reader = reader.option("quote", '"').option("escape", '"').option("multiLine", True)
+            if source.header_marker:
+                # Framed mainframe CSV: drop the header/trailer records, then parse the rest.
+                # DataFrame code because Spark's CSV reader cannot skip a leading record.
+                markers = [m for m in (source.header_marker, source.trailer_marker) if m]
+                df = None
+                for f in source.files:
+                    body = self.spark.read.text(_uri(f))
+                    body = body.filter(~F.split("value", source.delimiter)[0].isin(markers))
+                    part = reader.csv(body.rdd.map(lambda r: r[0]))
+                    part = part.withColumn("_source_file", F.lit(f))
+                    df = part if df is None else df.unionByName(part, allowMissingColumns=True)
+            else:
+                df = reader.csv(files)
+        elif source.format == "parquet":
+            df = self.spark.read.parquet(*files)
+        else:
+            raise ValueError(f"unknown raw format {source.format!r}")
+        if "_source_file" not in df.columns:
+            df = df.withColumn("_source_file", F.regexp_replace(F.input_file_name(), "^file://", ""))
+        if source.columns and source.format in ("csv", "parquet"):
+            cols = [
+                (F.col(c).cast("string") if c in df.columns else F.lit(None).cast("string")).alias(c)
+                for c in source.columns
+            ]
+            df = df.select(*cols, "_source_file")
+        df.createOrReplaceTempView(view)
+
+    def _write_parquet(self, sql: str, directory: str, partition_by: Sequence[str]) -> None:
+        df = self.spark.sql(sql)
+        writer = df.coalesce(1).write.mode("overwrite")
+        if partition_by:
+            writer = writer.partitionBy(*partition_by)
+        writer.parquet(_uri(directory))
+
+    def _query_arrow(self, sql: str) -> pa.Table:
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        df = self.spark.sql(sql)
+        batches = df._collect_as_arrow()
+        if not batches:
+            return pa.Table.from_batches([], schema=to_arrow_schema(df.schema))
+        return pa.Table.from_batches(batches)
+
+    def close(self) -> None:
+        """The session is shared process-wide; views are dropped, Spark keeps running."""
+        for table in self.spark.catalog.listTables():
+            if table.isTemporary:
+                self.spark.catalog.dropTempView(table.name)

@@ -1,0 +1,1 @@
+"""Sources → RAW: land deliveries as they arrive, never rewriting RAW."""

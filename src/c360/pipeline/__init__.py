@@ -1,0 +1,1 @@
+"""The pipeline: one declaration of steps, a local runner, a run manifest."""

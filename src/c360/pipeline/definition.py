@@ -1,0 +1,88 @@
+"""The pipeline declaration: every step, named after the table it produces.
+
+This one list drives the local runner (dependency order, progress, manifest)
+and the Step Functions generator (one task per step, by `kind`). A step's
+`kind` says which AWS engine runs it (ARCHITECTURE §2):
+
+| kind          | AWS                          | local                                  |
+|---------------|------------------------------|----------------------------------------|
+| `lambda`      | a Lambda function            | the same handler code, in-process      |
+| `glue_spark`  | a Glue 5.0 Spark job         | the selected engine (DuckDB or Spark)  |
+| `glue_python` | a Glue Python shell job      | plain Python                           |
+| `emr_spark`   | an EMR Serverless Spark step | the selected engine                    |
+| `emr_hive`    | an EMR Serverless Hive step  | the selected engine (HiveQL transpiled)|
+| `athena`      | Athena CTAS / INSERT         | the selected engine (Trino transpiled) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from c360.pipeline.context import StepContext, StepResult
+
+StepKind = Literal["lambda", "glue_spark", "glue_python", "emr_spark", "emr_hive", "athena"]
+Schedule = Literal["hourly", "daily", "weekly"]
+SCHEDULES: tuple[Schedule, ...] = ("hourly", "daily", "weekly")
+ALL: frozenset[Schedule] = frozenset(SCHEDULES)
+DAILY_UP: frozenset[Schedule] = frozenset({"daily", "weekly"})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One unit of work: produces `outputs` (the first is its name) from `inputs`."""
+
+    name: str
+    kind: StepKind
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    schedules: frozenset[Schedule]
+    run: Callable[[StepContext], StepResult] = field(repr=False, compare=False)
+    resource: str = ""
+    """The AWS resource that runs it: Lambda/Glue job/EMR script/Athena model name."""
+    arguments: tuple[tuple[str, str], ...] = ()
+    """Arguments passed to the resource (e.g. `--dataset crm_customers`)."""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.outputs or self.outputs[0] != self.name:
+            raise ValueError(f"step {self.name}: its first output must be its own name")
+
+
+class PipelineError(ValueError):
+    """The declaration is inconsistent (unknown input, cycle, duplicate output)."""
+
+
+def topological_order(steps: list[Step], external: frozenset[str] = frozenset()) -> list[Step]:
+    """Steps in dependency order (stable: declaration order among ready steps)."""
+    producer: dict[str, Step] = {}
+    for step in steps:
+        for out in step.outputs:
+            if out in producer:
+                raise PipelineError(f"{out} is produced by both {producer[out].name} and {step.name}")
+            producer[out] = step
+    for step in steps:
+        for name in step.inputs:
+            if name not in producer and name not in external:
+                raise PipelineError(f"step {step.name}: input {name} has no producer")
+    done: set[str] = set(external)
+    ordered: list[Step] = []
+    pending = list(steps)
+    while pending:
+        ready = [s for s in pending if all(i in done or i not in producer for i in s.inputs)]
+        ready = [s for s in ready if all(producer[i].name in {o.name for o in ordered}
+                                         for i in s.inputs if i in producer)]
+        if not ready:
+            names = ", ".join(s.name for s in pending)
+            raise PipelineError(f"dependency cycle among: {names}")
+        for step in ready:
+            ordered.append(step)
+            done.update(step.outputs)
+            pending.remove(step)
+    return ordered
+
+
+def steps_for(steps: list[Step], schedule: Schedule) -> list[Step]:
+    return [s for s in steps if schedule in s.schedules]

@@ -1,0 +1,141 @@
+"""Run the pipeline locally: steps in dependency order, progress, run manifest.
+
+The manifest (`<lake>/_runs/<run_id>/manifest.json`, also copied to
+`<lake>/_runs/latest.json`) records, per step, rows in / out / quarantined and
+the duration; it is written last, so a manifest exists only for a finished run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from c360.config import Settings
+from c360.contracts import load_contracts
+from c360.engine import create_engine
+from c360.lake import Lake
+from c360.pipeline.context import StepContext, StepResult
+from c360.pipeline.definition import Schedule, Step, steps_for, topological_order
+from c360.pipeline.steps import build_steps
+
+log = logging.getLogger("c360.pipeline")
+
+
+@dataclass
+class StepRecord:
+    step: str
+    kind: str
+    status: str
+    rows_in: int
+    rows_out: int
+    rows_quarantined: int
+    seconds: float
+    details: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class RunManifest:
+    run_id: str
+    logical_date: str
+    schedule: str
+    engine: str
+    started_at: str
+    finished_at: str = ""
+    status: str = "running"
+    steps: list[StepRecord] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {
+            "rows_quarantined": sum(s.rows_quarantined for s in self.steps),
+            "steps": len(self.steps),
+        }
+
+
+def run_id_for(schedule: str, logical_date: date) -> str:
+    """Deterministic: a rerun for the same schedule and date is the same run."""
+    return f"{schedule}-{logical_date.isoformat()}"
+
+
+ProgressHook = Callable[[Step, int, int], None]
+
+
+def run_pipeline(
+    settings: Settings,
+    logical_date: date,
+    sources_dir: Path | None,
+    schedule: Schedule = "daily",
+    only: set[str] | None = None,
+    on_step: ProgressHook | None = None,
+) -> RunManifest:
+    """Run every step of `schedule` (or just `only`) and write the manifest."""
+    lake = Lake.local(settings.lake_root)
+    lake.root.mkdir(parents=True, exist_ok=True)
+    contracts = load_contracts()
+    steps = topological_order(steps_for(build_steps(), schedule))
+    if only:
+        steps = [s for s in steps if s.name in only]
+    run_id = run_id_for(schedule, logical_date)
+    manifest = RunManifest(
+        run_id=run_id,
+        logical_date=logical_date.isoformat(),
+        schedule=schedule,
+        engine=settings.engine,
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    work_dir = lake.root / "_work" / run_id
+    with create_engine(settings, lake) as engine:
+        ctx = StepContext(settings, lake, engine, contracts, run_id, logical_date, sources_dir,
+                          work_dir)
+        for index, step in enumerate(steps):
+            if on_step:
+                on_step(step, index, len(steps))
+            started = time.perf_counter()
+            log.info("step started", extra={"run_id": run_id, "step": step.name})
+            try:
+                result: StepResult = step.run(ctx)
+            except Exception:
+                log.error("step failed", extra={"run_id": run_id, "step": step.name})
+                raise
+            seconds = round(time.perf_counter() - started, 3)
+            manifest.steps.append(StepRecord(
+                step=step.name, kind=step.kind, status="succeeded", rows_in=result.rows_in,
+                rows_out=result.rows_out, rows_quarantined=result.rows_quarantined,
+                seconds=seconds, details=result.details,
+            ))
+            log.info("step finished", extra={"run_id": run_id, "step": step.name,
+                                             "rows_out": result.rows_out, "seconds": seconds})
+        if on_step:
+            on_step(steps[-1], len(steps), len(steps))
+    manifest.status = "succeeded"
+    manifest.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+    write_manifest(lake, manifest)
+    shutil.rmtree(work_dir, ignore_errors=True)
+    return manifest
+
+
+def write_manifest(lake: Lake, manifest: RunManifest) -> Path:
+    """Write the manifest atomically (temp file + rename), then `latest.json`."""
+    runs = lake.root / "_runs"
+    target = runs / manifest.run_id / "manifest.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    body = json.dumps(asdict(manifest) | {"totals": manifest.totals}, indent=2, default=str)
+    for path in (target, runs / "latest.json"):
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(body, encoding="utf-8")
+        os.replace(tmp, path)
+    return target
+
+
+def read_latest_manifest(lake: Lake) -> dict[str, object]:
+    path = lake.root / "_runs" / "latest.json"
+    if not path.exists():
+        raise FileNotFoundError(f"no finished run in {lake.root} (missing {path})")
+    return json.loads(path.read_text(encoding="utf-8"))
