@@ -29,6 +29,8 @@ class DuckDBEngine(Engine):
         self.con = duckdb.connect(config={"threads": threads})
         # Deterministic output order for writes and stable float formatting.
         self.con.execute("set preserve_insertion_order = true")
+        # Spark TIMESTAMP is an instant (DuckDB TIMESTAMPTZ); render and bucket it in UTC.
+        self.con.execute("set TimeZone = 'UTC'")
 
     def _register_sql_view(self, view: str, sql: str) -> None:
         self.con.execute(f"create or replace temp view {view} as {sql}")
