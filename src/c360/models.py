@@ -2,7 +2,7 @@
 
 - `sql/spark/<table>.sql`  Spark SQL, run by Glue/EMR Spark steps
 - `sql/athena/<table>.sql` Trino SQL, run by Athena (CTAS/INSERT)
-- `sql/hive/<table>.hql`   HiveQL, run by the EMR Hive step (shipped as jobs/emr/hive/)
+- `jobs/emr/hive/<table>.hql` HiveQL, run by the EMR Hive step
 
 A model is a single SELECT. Its inputs are the tables it reads, found by parsing
 it (lineage is derived, never declared twice). Run parameters are named
@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
-from c360.resources import sql_dir
+from c360.resources import resource_dir, sql_dir
 
 MODEL_DIALECTS = {"spark": ("spark", ".sql"), "athena": ("trino", ".sql"), "hive": ("hive", ".hql")}
 
@@ -85,7 +85,8 @@ def load_model(kind: str, table: str, partition_by: tuple[str, ...] = ()) -> Mod
     if kind not in MODEL_DIALECTS:
         raise ModelError(f"unknown model kind {kind!r}; use one of {', '.join(MODEL_DIALECTS)}")
     dialect, ext = MODEL_DIALECTS[kind]
-    path = sql_dir() / kind / f"{table}{ext}"
+    folder = resource_dir("hive") if kind == "hive" else sql_dir() / kind
+    path = folder / f"{table}{ext}"
     if not path.is_file():
         raise ModelError(f"model file {path} not found for table {table!r}")
     text = path.read_text(encoding="utf-8").strip().rstrip(";")
