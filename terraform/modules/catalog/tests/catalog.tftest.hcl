@@ -2,16 +2,7 @@
 # Formation grants — asserted on the plan with a mocked AWS provider.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
+  source = "../../tests/mocks"
 }
 
 variables {

@@ -1,0 +1,39 @@
+output "lambda_function_names" {
+  description = "Map of ingestion function (crm_api, crm_ingest, mainframe_export) to Lambda function name."
+  value       = { for f, l in aws_lambda_function.this : f => l.function_name }
+}
+
+output "lambda_function_arns" {
+  description = "Map of ingestion function to Lambda function ARN."
+  value       = { for f, l in aws_lambda_function.this : f => l.arn }
+}
+
+output "glue_job_name" {
+  description = "Name of the extract_core_banking Glue job."
+  value       = aws_glue_job.this.name
+}
+
+output "glue_job_arn" {
+  description = "ARN of the extract_core_banking Glue job."
+  value       = aws_glue_job.this.arn
+}
+
+output "glue_connection_name" {
+  description = "Name of the core banking JDBC connection."
+  value       = aws_glue_connection.this.name
+}
+
+output "db_secret_arn" {
+  description = "ARN of the secret holding the extract user's credentials."
+  value       = aws_secretsmanager_secret.db.arn
+}
+
+output "db_secret_name" {
+  description = "Name of the secret holding the extract user's credentials."
+  value       = aws_secretsmanager_secret.db.name
+}
+
+output "schedule_names" {
+  description = "Map of function to EventBridge Scheduler schedule name."
+  value       = { for f, s in aws_scheduler_schedule.this : f => s.name }
+}
