@@ -1,0 +1,1 @@
+"""ANALYTICS: facts, customer dimensions and the customer 360 profile."""
