@@ -1,0 +1,265 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+module "artifacts" {
+  source = "../artifact_layout"
+
+  artifacts_bucket = var.bucket_names["artifacts"]
+  artifact_version = var.artifact_version
+  package_version  = var.package_version
+}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  s3_arn = { for l, n in var.bucket_names : l => "arn:${local.partition}:s3:::${n}" }
+
+  glue_arn_base    = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
+  glue_catalog_arn = "${local.glue_arn_base}:catalog"
+  stage_db         = var.database_names["stage"]
+  analytics_db     = var.database_names["analytics"]
+  profiles_arn     = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.profiles_table_name}"
+
+  glue_log_groups = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"
+
+  artifact_read = {
+    Sid      = "ReadOwnVersionOfScriptsAndWheel"
+    Effect   = "Allow"
+    Action   = ["s3:GetObject"]
+    Resource = [for p in module.artifacts.job_read_prefixes : "${local.s3_arn["artifacts"]}/${p}"]
+  }
+  kms_use = {
+    Sid      = "UseLakeKey"
+    Effect   = "Allow"
+    Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    Resource = var.kms_key_arn
+  }
+  glue_logs = {
+    Sid      = "WriteJobLogs"
+    Effect   = "Allow"
+    Action   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
+    Resource = [local.glue_log_groups, "${local.glue_log_groups}:*"]
+  }
+  # cloudwatch:PutMetricData has no resource-level permissions; the namespace
+  # condition confines it to Glue's metrics.
+  glue_metrics = {
+    Sid       = "PublishGlueMetricsNoResourceLevel"
+    Effect    = "Allow"
+    Action    = ["cloudwatch:PutMetricData"]
+    Resource  = "*"
+    Condition = { StringEquals = { "cloudwatch:namespace" = "Glue" } }
+  }
+
+  catalog_read_actions  = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"]
+  catalog_write_actions = ["glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition", "glue:BatchDeletePartition"]
+
+  # conform: RAW (read) -> stg_* / quarantine_* (write, partition overwrite).
+  conform_statements = [
+    local.artifact_read,
+    {
+      Sid      = "ReadRaw"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:ListBucket"]
+      Resource = [local.s3_arn["raw"], "${local.s3_arn["raw"]}/*"]
+    },
+    {
+      Sid    = "WriteStageTables"
+      Effect = "Allow"
+      Action = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+      Resource = [
+        "${local.s3_arn["stage"]}/stg_*",
+        "${local.s3_arn["stage"]}/quarantine_*",
+      ]
+    },
+    {
+      Sid      = "ListStage"
+      Effect   = "Allow"
+      Action   = ["s3:ListBucket"]
+      Resource = local.s3_arn["stage"]
+    },
+    {
+      Sid    = "StageCatalog"
+      Effect = "Allow"
+      Action = concat(local.catalog_read_actions, local.catalog_write_actions)
+      Resource = [
+        local.glue_catalog_arn,
+        "${local.glue_arn_base}:database/${local.stage_db}",
+        "${local.glue_arn_base}:table/${local.stage_db}/stg_*",
+        "${local.glue_arn_base}:table/${local.stage_db}/quarantine_*",
+      ]
+    },
+    local.kms_use,
+    local.glue_logs,
+    local.glue_metrics,
+  ]
+
+  # load_profiles: c360_customer_profile (read) -> DynamoDB profiles table.
+  load_profiles_statements = [
+    local.artifact_read,
+    {
+      Sid      = "ReadProfileTable"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject"]
+      Resource = "${local.s3_arn["analytics"]}/c360_customer_profile/*"
+    },
+    {
+      Sid       = "ListProfileTable"
+      Effect    = "Allow"
+      Action    = ["s3:ListBucket"]
+      Resource  = local.s3_arn["analytics"]
+      Condition = { StringLike = { "s3:prefix" = ["c360_customer_profile/*"] } }
+    },
+    {
+      Sid      = "ReadProfileCatalog"
+      Effect   = "Allow"
+      Action   = local.catalog_read_actions
+      Resource = [local.glue_catalog_arn, "${local.glue_arn_base}:database/${local.analytics_db}", "${local.glue_arn_base}:table/${local.analytics_db}/c360_customer_profile"]
+    },
+    {
+      Sid      = "WriteProfiles"
+      Effect   = "Allow"
+      Action   = ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DescribeTable"]
+      Resource = local.profiles_arn
+    },
+    local.kms_use,
+    local.glue_logs,
+    local.glue_metrics,
+  ]
+
+  glue_jobs = {
+    conform = {
+      name        = "${var.prefix}-conform"
+      description = "RAW -> STAGE conformance driven by the data contracts"
+      statements  = local.conform_statements
+    }
+    load_profiles = {
+      name        = "${var.prefix}-load-profiles"
+      description = "c360_customer_profile -> DynamoDB profiles table"
+      statements  = local.load_profiles_statements
+    }
+  }
+}
+
+resource "aws_glue_security_configuration" "this" {
+  name = "${var.prefix}-processing"
+
+  encryption_configuration {
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = "SSE-KMS"
+      kms_key_arn                = var.kms_key_arn
+    }
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = "CSE-KMS"
+      kms_key_arn                   = var.kms_key_arn
+    }
+    s3_encryption {
+      s3_encryption_mode = "SSE-KMS"
+      kms_key_arn        = var.kms_key_arn
+    }
+  }
+}
+
+resource "aws_iam_role" "glue" {
+  for_each = local.glue_jobs
+
+  name = "${each.value.name}-glue"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "glue.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "glue" {
+  for_each = local.glue_jobs
+
+  name = "least-privilege"
+  role = aws_iam_role.glue[each.key].id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = each.value.statements
+  })
+}
+
+resource "aws_glue_job" "conform" {
+  name                   = local.glue_jobs.conform.name
+  description            = "${local.glue_jobs.conform.description} (${var.artifact_version})"
+  role_arn               = aws_iam_role.glue["conform"].arn
+  glue_version           = "5.0"
+  worker_type            = var.conform_worker_type
+  number_of_workers      = var.conform_number_of_workers
+  timeout                = var.job_timeout_minutes
+  max_retries            = 0
+  security_configuration = aws_glue_security_configuration.this.name
+
+  command {
+    name            = "glueetl"
+    python_version  = "3"
+    script_location = module.artifacts.glue_script_uris["conform"]
+  }
+
+  execution_property {
+    max_concurrent_runs = 4
+  }
+
+  default_arguments = {
+    "--job-language"                     = "python"
+    "--job-bookmark-option"              = "job-bookmark-disable"
+    "--enable-glue-datacatalog"          = "true"
+    "--enable-continuous-cloudwatch-log" = "true"
+    "--enable-metrics"                   = "true"
+    "--additional-python-modules"        = module.artifacts.wheel_uri
+    "--conf"                             = "spark.sql.sources.partitionOverwriteMode=dynamic"
+    "--c360-raw-bucket"                  = var.bucket_names["raw"]
+    "--c360-stage-bucket"                = var.bucket_names["stage"]
+    "--c360-stage-database"              = local.stage_db
+    "--c360-artifact-version"            = var.artifact_version
+  }
+
+  tags = merge(var.tags, { artifact_version = var.artifact_version })
+
+  depends_on = [aws_iam_role_policy.glue]
+}
+
+# Glue Python shell exists only for Python 3.9 (keep load_profiles 3.9-compatible).
+resource "aws_glue_job" "load_profiles" {
+  name                   = local.glue_jobs.load_profiles.name
+  description            = "${local.glue_jobs.load_profiles.description} (${var.artifact_version})"
+  role_arn               = aws_iam_role.glue["load_profiles"].arn
+  glue_version           = "3.0"
+  max_capacity           = 0.0625
+  timeout                = var.job_timeout_minutes
+  max_retries            = 0
+  security_configuration = aws_glue_security_configuration.this.name
+
+  command {
+    name            = "pythonshell"
+    python_version  = "3.9"
+    script_location = module.artifacts.glue_script_uris["load_profiles"]
+  }
+
+  execution_property {
+    max_concurrent_runs = 1
+  }
+
+  default_arguments = {
+    "--job-language"          = "python"
+    "--extra-py-files"        = module.artifacts.wheel_uri
+    "--c360-analytics-bucket" = var.bucket_names["analytics"]
+    "--c360-profiles-table"   = var.profiles_table_name
+    "--c360-artifact-version" = var.artifact_version
+    "--enable-metrics"        = "true"
+  }
+
+  tags = merge(var.tags, { artifact_version = var.artifact_version })
+
+  depends_on = [aws_iam_role_policy.glue]
+}

@@ -1,0 +1,70 @@
+output "glue_job_names" {
+  description = "Map of Glue job (conform, load_profiles) to job name."
+  value = {
+    conform       = aws_glue_job.conform.name
+    load_profiles = aws_glue_job.load_profiles.name
+  }
+}
+
+output "glue_job_arns" {
+  description = "Map of Glue job (conform, load_profiles) to job ARN."
+  value = {
+    conform       = aws_glue_job.conform.arn
+    load_profiles = aws_glue_job.load_profiles.arn
+  }
+}
+
+output "emr_application_ids" {
+  description = "Map of EMR Serverless application (spark, hive) to application id; empty when disabled."
+  value       = { for k, a in aws_emrserverless_application.this : k => a.id }
+}
+
+output "emr_application_arns" {
+  description = "Map of EMR Serverless application (spark, hive) to ARN; empty when disabled."
+  value       = { for k, a in aws_emrserverless_application.this : k => a.arn }
+}
+
+output "emr_job_role_arn" {
+  description = "Execution role of EMR Serverless job runs (null when disabled)."
+  value       = one(aws_iam_role.emr[*].arn)
+}
+
+output "emr_log_uri" {
+  description = "S3 URI EMR Serverless job runs write their logs to."
+  value       = local.emr_log_uri
+}
+
+output "emr_entry_points" {
+  description = "Map of EMR Spark job to the s3:// URI of its entry point, for this artifact version."
+  value       = module.artifacts.emr_script_uris
+}
+
+output "hive_scripts" {
+  description = "Map of Hive script to the s3:// URI of its .hql file, for this artifact version."
+  value       = module.artifacts.hive_script_uris
+}
+
+output "wheel_uri" {
+  description = "s3:// URI of the c360 wheel of this artifact version (EMR --py-files)."
+  value       = module.artifacts.wheel_uri
+}
+
+output "athena_sql_prefix" {
+  description = "s3:// prefix of the Athena SQL models of this artifact version."
+  value       = module.artifacts.athena_sql_uri_prefix
+}
+
+output "athena_workgroup_name" {
+  description = "Athena workgroup name (null when disabled)."
+  value       = one(aws_athena_workgroup.this[*].name)
+}
+
+output "athena_workgroup_arn" {
+  description = "Athena workgroup ARN (null when disabled)."
+  value       = one(aws_athena_workgroup.this[*].arn)
+}
+
+output "athena_results_uri" {
+  description = "Enforced Athena query result location."
+  value       = local.athena_results_uri
+}

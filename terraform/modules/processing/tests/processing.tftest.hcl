@@ -1,0 +1,164 @@
+# Glue jobs, EMR Serverless applications and the Athena workgroup — asserted
+# on the plan with a mocked AWS provider.
+
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
+
+variables {
+  prefix           = "c360-test"
+  artifact_version = "0.1.0+abc1234"
+  kms_key_arn      = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+  bucket_names = {
+    raw       = "c360-test-raw"
+    stage     = "c360-test-stage"
+    analytics = "c360-test-analytics"
+    sandbox   = "c360-test-sandbox"
+    artifacts = "c360-test-artifacts"
+    logs      = "c360-test-logs"
+  }
+  database_names = {
+    stage     = "c360_test_stage"
+    analytics = "c360_test_analytics"
+  }
+  profiles_table_name = "c360-test-customer-profiles"
+}
+
+run "conform_is_a_glue5_spark_job_on_the_versioned_script" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_job.conform.name == "c360-test-conform" && aws_glue_job.conform.glue_version == "5.0" && one(aws_glue_job.conform.command).name == "glueetl"
+    error_message = "conform is the Glue 5.0 Spark job <prefix>-conform."
+  }
+
+  assert {
+    condition     = one(aws_glue_job.conform.command).script_location == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/glue/conform.py"
+    error_message = "conform runs jobs/<version>/glue/conform.py."
+  }
+
+  assert {
+    condition     = aws_glue_job.conform.default_arguments["--additional-python-modules"] == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
+    error_message = "conform installs the versioned wheel."
+  }
+
+  assert {
+    condition     = aws_glue_job.conform.security_configuration == "c360-test-processing"
+    error_message = "Glue jobs run with the KMS security configuration."
+  }
+}
+
+run "load_profiles_is_a_python39_shell_job" {
+  command = plan
+
+  assert {
+    condition     = one(aws_glue_job.load_profiles.command).name == "pythonshell" && one(aws_glue_job.load_profiles.command).python_version == "3.9"
+    error_message = "load_profiles is a Glue Python shell job on Python 3.9."
+  }
+
+  assert {
+    condition     = one(aws_glue_job.load_profiles.command).script_location == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/glue/load_profiles.py" && aws_glue_job.load_profiles.default_arguments["--extra-py-files"] == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
+    error_message = "load_profiles runs its versioned script with the wheel in --extra-py-files."
+  }
+}
+
+run "emr_serverless_has_a_spark_and_a_hive_application" {
+  command = plan
+
+  assert {
+    condition     = { for k, a in aws_emrserverless_application.this : k => a.type } == { spark = "SPARK", hive = "HIVE" }
+    error_message = "One SPARK and one HIVE EMR Serverless application."
+  }
+
+  assert {
+    condition     = alltrue([for a in aws_emrserverless_application.this : startswith(a.release_label, "emr-7.")])
+    error_message = "EMR Serverless applications run an EMR 7.x release."
+  }
+
+  assert {
+    condition     = aws_emrserverless_application.this["spark"].name == "c360-test-spark"
+    error_message = "Applications are named <prefix>-<type>."
+  }
+
+  assert {
+    condition     = output.emr_entry_points["identity_link"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/identity_link.py" && output.hive_scripts["dim_customer_demographic"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/hive/dim_customer_demographic.hql"
+    error_message = "EMR entry points and Hive scripts come from jobs/<version>/emr/."
+  }
+}
+
+run "athena_workgroup_enforces_encrypted_results" {
+  command = plan
+
+  assert {
+    condition     = one(aws_athena_workgroup.this[0].configuration).enforce_workgroup_configuration == true
+    error_message = "The workgroup configuration must be enforced."
+  }
+
+  assert {
+    condition     = one(one(aws_athena_workgroup.this[0].configuration).result_configuration).output_location == "s3://c360-test-analytics/_athena_results/"
+    error_message = "Query results go to the analytics bucket under _athena_results/."
+  }
+
+  assert {
+    condition     = one(one(one(aws_athena_workgroup.this[0].configuration).result_configuration).encryption_configuration).encryption_option == "SSE_KMS" && one(one(one(aws_athena_workgroup.this[0].configuration).result_configuration).encryption_configuration).kms_key_arn == var.kms_key_arn
+    error_message = "Query results are encrypted with SSE-KMS and the lake CMK."
+  }
+}
+
+run "emulator_toggles_remove_emr_and_athena" {
+  command = plan
+
+  variables {
+    enable_emr_serverless = false
+    enable_athena         = false
+  }
+
+  assert {
+    condition     = length(aws_emrserverless_application.this) == 0 && length(aws_iam_role.emr) == 0 && length(aws_athena_workgroup.this) == 0
+    error_message = "The toggles must remove EMR Serverless and Athena."
+  }
+}
+
+run "iam_is_least_privilege" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for p in concat(values(aws_iam_role_policy.glue), aws_iam_role_policy.emr) : [
+        for s in jsondecode(p.policy).Statement : [
+          for a in flatten([s.Action]) : a != "*" && !endswith(a, ":*")
+        ]
+      ]
+    ]))
+    error_message = "No IAM statement may allow a wildcard action."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for p in concat(values(aws_iam_role_policy.glue), aws_iam_role_policy.emr) : [
+        for s in jsondecode(p.policy).Statement : !contains(flatten([s.Resource]), "*") || endswith(s.Sid, "NoResourceLevel")
+      ]
+    ]))
+    error_message = "Resource \"*\" is allowed only where the API has no resource-level permissions."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.glue["load_profiles"].policy).Statement : s.Resource if s.Sid == "WriteProfiles"] == ["arn:aws:dynamodb:eu-west-1:123456789012:table/c360-test-customer-profiles"]
+    error_message = "load_profiles may write the profiles table only."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.glue["conform"].policy).Statement : s if contains(flatten([s.Action]), "s3:PutObject") && contains(flatten([s.Resource]), "arn:aws:s3:::c360-test-raw/*")]) == 0
+    error_message = "conform must never write to RAW (RAW is immutable)."
+  }
+}
+
+run "non_emr7_release_is_rejected" {
+  command = plan
+
+  variables {
+    emr_release_label = "emr-6.15.0"
+  }
+
+  expect_failures = [var.emr_release_label]
+}
