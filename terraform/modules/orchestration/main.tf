@@ -1,0 +1,261 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  # stepfunctions/<name>.asl.json -> state machine <prefix>-<name>
+  definition_files = fileset(var.definitions_dir, "*.asl.json")
+  state_machines = {
+    for f in local.definition_files : trimsuffix(f, ".asl.json") => {
+      name       = "${var.prefix}-${trimsuffix(f, ".asl.json")}"
+      definition = templatefile("${var.definitions_dir}/${f}", var.substitutions)
+    }
+  }
+  state_machine_arns = {
+    for k, s in local.state_machines : k => "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${s.name}"
+  }
+
+  log_group_name = "/aws/vendedlogs/states/${var.prefix}"
+
+  # Null-safe view of var.athena (statements below are dropped when it is null).
+  athena = var.athena != null ? var.athena : {
+    workgroup_arn       = ""
+    read_bucket_names   = []
+    write_bucket_names  = []
+    glue_database_names = []
+  }
+  glue_arn_base = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
+
+  role_statements = concat(
+    [
+      {
+        # CloudWatch Logs log delivery for Step Functions is authorised on "*"
+        # (the vended-logs APIs have no resource-level permissions).
+        Sid    = "LogDeliveryNoResourceLevel"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+          "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+          "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+        ]
+        Resource = "*"
+      },
+      {
+        # X-Ray has no resource-level permissions.
+        Sid      = "XRayWriteNoResourceLevel"
+        Effect   = "Allow"
+        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+        Resource = "*"
+      },
+      {
+        Sid      = "UseLakeKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = var.kms_key_arn
+      },
+    ],
+    [for s in [
+      {
+        Sid      = "InvokePipelineLambdas"
+        Effect   = "Allow"
+        Action   = ["lambda:InvokeFunction"]
+        Resource = concat(var.lambda_function_arns, [for a in var.lambda_function_arns : "${a}:*"])
+      },
+    ] : s if length(var.lambda_function_arns) > 0],
+    [for s in [
+      {
+        Sid      = "RunAndPollGlueJobs"
+        Effect   = "Allow"
+        Action   = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
+        Resource = var.glue_job_arns
+      },
+    ] : s if length(var.glue_job_arns) > 0],
+    [for s in [
+      {
+        Sid      = "RunAndPollEmrServerlessJobs"
+        Effect   = "Allow"
+        Action   = ["emr-serverless:StartJobRun", "emr-serverless:GetJobRun", "emr-serverless:CancelJobRun", "emr-serverless:GetApplication"]
+        Resource = concat(var.emr_application_arns, [for a in var.emr_application_arns : "${a}/jobruns/*"])
+      },
+      {
+        Sid       = "PassEmrJobRole"
+        Effect    = "Allow"
+        Action    = ["iam:PassRole"]
+        Resource  = coalesce(var.emr_job_role_arn, "arn:${local.partition}:iam::${local.account_id}:role/none")
+        Condition = { StringEquals = { "iam:PassedToService" = "emr-serverless.amazonaws.com" } }
+      },
+    ] : s if length(var.emr_application_arns) > 0 && var.emr_job_role_arn != null],
+    [for s in [
+      {
+        Sid      = "RunAthenaQueries"
+        Effect   = "Allow"
+        Action   = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"]
+        Resource = [local.athena.workgroup_arn]
+      },
+      {
+        Sid    = "AthenaCatalog"
+        Effect = "Allow"
+        Action = [
+          "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition",
+          "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreateTable", "glue:UpdateTable",
+          "glue:DeleteTable", "glue:BatchCreatePartition", "glue:BatchDeletePartition",
+        ]
+        Resource = concat(
+          ["${local.glue_arn_base}:catalog"],
+          [for d in local.athena.glue_database_names : "${local.glue_arn_base}:database/${d}"],
+          [for d in local.athena.glue_database_names : "${local.glue_arn_base}:table/${d}/*"],
+        )
+      },
+      {
+        Sid      = "AthenaReadBuckets"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"]
+        Resource = flatten([for b in distinct(concat(local.athena.read_bucket_names, local.athena.write_bucket_names)) : ["arn:${local.partition}:s3:::${b}", "arn:${local.partition}:s3:::${b}/*"]])
+      },
+      {
+        Sid      = "AthenaWriteBuckets"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+        Resource = [for b in local.athena.write_bucket_names : "arn:${local.partition}:s3:::${b}/*"]
+      },
+    ] : s if var.athena != null],
+  )
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_iam_role" "this" {
+  name = "${var.prefix}-state-machines"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "states.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  name = "least-privilege"
+  role = aws_iam_role.this.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = local.role_statements
+  })
+}
+
+resource "aws_sfn_state_machine" "this" {
+  for_each = local.state_machines
+
+  name       = each.value.name
+  role_arn   = aws_iam_role.this.arn
+  definition = each.value.definition
+  type       = "STANDARD"
+
+  logging_configuration {
+    log_destination        = "${aws_cloudwatch_log_group.this.arn}:*"
+    include_execution_data = true
+    level                  = var.log_level
+  }
+
+  tracing_configuration {
+    enabled = true
+  }
+
+  encryption_configuration {
+    type                              = "CUSTOMER_MANAGED_KMS_KEY"
+    kms_key_id                        = var.kms_key_arn
+    kms_data_key_reuse_period_seconds = 300
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.this]
+}
+
+# --- Schedules -------------------------------------------------------------------
+
+resource "aws_iam_role" "scheduler" {
+  count = length(var.schedules) > 0 ? 1 : 0
+
+  name = "${var.prefix}-pipeline-scheduler"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "scheduler.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  count = length(var.schedules) > 0 ? 1 : 0
+
+  name = "start-scheduled-state-machines"
+  role = aws_iam_role.scheduler[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "StartScheduledStateMachines"
+        Effect   = "Allow"
+        Action   = ["states:StartExecution"]
+        Resource = distinct([for s in values(var.schedules) : lookup(local.state_machine_arns, s.state_machine, "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.prefix}-${s.state_machine}")])
+      },
+      {
+        Sid      = "UseLakeKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = var.kms_key_arn
+      },
+    ]
+  })
+}
+
+resource "aws_scheduler_schedule" "this" {
+  for_each = var.schedules
+
+  name                         = "${var.prefix}-${each.key}"
+  description                  = "Starts ${var.prefix}-${each.value.state_machine} on ${each.value.expression}"
+  schedule_expression          = each.value.expression
+  schedule_expression_timezone = var.schedule_timezone
+  state                        = each.value.enabled ? "ENABLED" : "DISABLED"
+  kms_key_arn                  = var.kms_key_arn
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_sfn_state_machine.this[each.value.state_machine].arn
+    role_arn = aws_iam_role.scheduler[0].arn
+    input    = each.value.input
+
+    retry_policy {
+      maximum_retry_attempts       = 2
+      maximum_event_age_in_seconds = 3600
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = contains(keys(local.state_machines), each.value.state_machine)
+      error_message = "Schedule ${each.key} targets state machine ${each.value.state_machine}, but ${var.definitions_dir}/${each.value.state_machine}.asl.json does not exist."
+    }
+  }
+}
