@@ -23,13 +23,22 @@ DAYS = 30
 OUTCOMES = ("resolved", "escalated", "callback", "abandoned")
 OUTCOME_WEIGHTS = np.array([0.65, 0.10, 0.12, 0.13])
 REASON_MOOD = {
-    "CARD_LOST": -0.2, "DISPUTE": -0.3, "BALANCE": 0.2, "LOAN_INQUIRY": 0.3, "COMPLAINT": -0.6,
-    "ADDRESS_CHANGE": 0.2, "FRAUD_REPORT": -0.4, "ONLINE_ACCESS": -0.1, "FEES": -0.3, "OTHER": 0.1,
+    "CARD_LOST": -0.2,
+    "DISPUTE": -0.3,
+    "BALANCE": 0.2,
+    "LOAN_INQUIRY": 0.3,
+    "COMPLAINT": -0.6,
+    "ADDRESS_CHANGE": 0.2,
+    "FRAUD_REPORT": -0.4,
+    "ONLINE_ACCESS": -0.1,
+    "FEES": -0.3,
+    "OTHER": 0.1,
 }
 OUTCOME_MOOD = {"resolved": 0.3, "escalated": -0.3, "callback": -0.05, "abandoned": -0.2}
 PRODUCT_WORDS = ("mortgage", "personal loan", "auto loan", "home equity", "credit card")
-_HOURS = np.array([0, 0, 0, 0, 0, 0, 0, 1, 6, 10, 11, 10, 9, 9, 10, 9, 8, 7, 5, 3, 1, 0, 0, 0],
-                  dtype=np.float64)
+_HOURS = np.array(
+    [0, 0, 0, 0, 0, 0, 0, 1, 6, 10, 11, 10, 9, 9, 10, 9, 8, 7, 5, 3, 1, 0, 0, 0], dtype=np.float64
+)
 
 
 def generate_call_center(
@@ -45,26 +54,37 @@ def generate_call_center(
     day = today - rng.integers(1, DAYS + 1, k).astype("timedelta64[D]")
     hour = rng.choice(24, k, p=_HOURS / _HOURS.sum())
     started = day.astype("datetime64[s]") + (hour * 3600 + rng.integers(0, 3600, k)).astype(
-        "timedelta64[s]")
+        "timedelta64[s]"
+    )
     reason = rng.choice(len(ref.CALL_REASONS), k, p=np.array(ref.CALL_REASON_WEIGHTS))
     outcome = rng.choice(len(OUTCOMES), k, p=OUTCOME_WEIGHTS)
     abandoned = outcome == OUTCOMES.index("abandoned")
     duration = np.where(
-        abandoned, rng.integers(5, 120, k), np.exp(rng.normal(np.log(360.0), 0.6, k)).astype(np.int64) + 30
+        abandoned,
+        rng.integers(5, 120, k),
+        np.exp(rng.normal(np.log(360.0), 0.6, k)).astype(np.int64) + 30,
     )
-    mood = np.array([REASON_MOOD[r] for r in ref.CALL_REASONS])[reason] + np.array(
-        [OUTCOME_MOOD[o] for o in OUTCOMES])[outcome]
-    sentiment = np.clip(np.round((mood + rng.normal(0.0, 0.25, k)) * 100), -100, 100).astype(np.int64)
+    mood = (
+        np.array([REASON_MOOD[r] for r in ref.CALL_REASONS])[reason]
+        + np.array([OUTCOME_MOOD[o] for o in OUTCOMES])[outcome]
+    )
+    sentiment = np.clip(np.round((mood + rng.normal(0.0, 0.25, k)) * 100), -100, 100).astype(
+        np.int64
+    )
 
     # Who the system and the agent think is calling.
     phone = render.phones(rng, pop, person, m, 0.25, m.caller_number_withheld_rate)
     first, last = render.names(rng, pop, person, m, nickname_boost=2.0)
-    caller_name = np.array([f"{f} {s}" for f, s in zip(first, last, strict=True)],
-                           dtype=object)
-    caller_name[noise.mask(rng, k, m.caller_name_missing_rate) | (abandoned & (rng.random(k) < 0.8))] = None
+    caller_name = np.array([f"{f} {s}" for f, s in zip(first, last, strict=True)], dtype=object)
+    caller_name[
+        noise.mask(rng, k, m.caller_name_missing_rate) | (abandoned & (rng.random(k) < 0.8))
+    ] = None
     verified = pop.in_core[person] & ~abandoned & (rng.random(k) < m.call_verification_rate)
-    number = np.where((core.duplicate_number[person] >= 0) & (rng.random(k) < 0.5),
-                      core.duplicate_number[person], core.primary_number[person])
+    number = np.where(
+        (core.duplicate_number[person] >= 0) & (rng.random(k) < 0.5),
+        core.duplicate_number[person],
+        core.primary_number[person],
+    )
     n_agents = 40 + pop.n // 2_000
     agent = rng.integers(1, n_agents + 1, k)
     notes = _notes(rng, reason, abandoned)
@@ -72,26 +92,31 @@ def generate_call_center(
     order = np.lexsort((rng.random(k), started))
     contact = np.empty(k, dtype=object)
     contact[order] = [f"CT{i + 1:09d}" for i in range(k)]
-    day_index = (started.astype("datetime64[D]") - (today - np.timedelta64(DAYS, "D"))).astype(np.int64)
+    day_index = (started.astype("datetime64[D]") - (today - np.timedelta64(DAYS, "D"))).astype(
+        np.int64
+    )
     for d in range(DAYS):
         rows = order[day_index[order] == d]
         date = today - np.timedelta64(DAYS - d, "D")
         stamp = str(date).replace("-", "")
-        table = pa.table({
-            "contact_id": pa.array(contact[rows].tolist(), pa.string()),
-            "started_at": timestamp_array(started[rows]),
-            "phone_number": pa.array(phone[rows].tolist(), pa.string()),
-            "caller_name": pa.array(caller_name[rows].tolist(), pa.string()),
-            "customer_number": pa.array(number[rows], pa.int64(), mask=~verified[rows]),
-            "reason_code": pa.array([ref.CALL_REASONS[r] for r in reason[rows]], pa.string()),
-            "duration_seconds": pa.array(duration[rows].astype(np.int64)),
-            "outcome": pa.array([OUTCOMES[o] for o in outcome[rows]], pa.string()),
-            "sentiment": cents_to_decimal(sentiment[rows]),
-            "agent_id": pa.array(
-                [None if abandoned[r] else f"AG{agent[r]:04d}" for r in rows.tolist()], pa.string()
-            ),
-            "note": pa.array(notes[rows].tolist(), pa.string()),
-        })
+        table = pa.table(
+            {
+                "contact_id": pa.array(contact[rows].tolist(), pa.string()),
+                "started_at": timestamp_array(started[rows]),
+                "phone_number": pa.array(phone[rows].tolist(), pa.string()),
+                "caller_name": pa.array(caller_name[rows].tolist(), pa.string()),
+                "customer_number": pa.array(number[rows], pa.int64(), mask=~verified[rows]),
+                "reason_code": pa.array([ref.CALL_REASONS[r] for r in reason[rows]], pa.string()),
+                "duration_seconds": pa.array(duration[rows].astype(np.int64)),
+                "outcome": pa.array([OUTCOMES[o] for o in outcome[rows]], pa.string()),
+                "sentiment": cents_to_decimal(sentiment[rows]),
+                "agent_id": pa.array(
+                    [None if abandoned[r] else f"AG{agent[r]:04d}" for r in rows.tolist()],
+                    pa.string(),
+                ),
+                "note": pa.array(notes[rows].tolist(), pa.string()),
+            }
+        )
         sink.write_csv("call_center_contacts", f"call_center/contacts_{stamp}.csv", table)
         sink.report("call_center", d + 1, DAYS)
     sink.add_truth("call_center", contact[order].tolist(), person[order])

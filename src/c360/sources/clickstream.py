@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import binascii
 import json
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -34,12 +35,21 @@ IntArray = npt.NDArray[np.int64]
 DAYS = 7
 HOURS = DAYS * 24
 CHANNELS = ("web", "app")
-EVENT_TYPES = ("page_view", "search", "product_view", "apply_start", "apply_submit", "login",
-               "logout")
+EVENT_TYPES = (
+    "page_view",
+    "search",
+    "product_view",
+    "apply_start",
+    "apply_submit",
+    "login",
+    "logout",
+)
 ET = {e: i for i, e in enumerate(EVENT_TYPES)}
 HUMAN_EVENT_P = np.array([0.48, 0.16, 0.29, 0.05, 0.02])
-_HOURS = np.array([1, 1, 1, 1, 1, 2, 4, 7, 9, 10, 10, 10, 11, 11, 10, 10, 10, 11, 13, 15, 15, 13,
-                   8, 4], dtype=np.float64)
+_HOURS = np.array(
+    [1, 1, 1, 1, 1, 2, 4, 7, 9, 10, 10, 10, 11, 11, 10, 10, 10, 11, 13, 15, 15, 13, 8, 4],
+    dtype=np.float64,
+)
 
 
 def _fixed_strings(raw: bytes, width: int, count: int) -> pa.Array:
@@ -55,7 +65,7 @@ def _hex_ids(rng: np.random.Generator, n: int, nbytes: int) -> pa.Array:
     return _fixed_strings(binascii.hexlify(rng.bytes(nbytes * n)), 2 * nbytes, n)
 
 
-def _json_strings(values: list[str | None]) -> pa.Array:
+def _json_strings(values: Sequence[str | None]) -> pa.Array:
     """Each value pre-encoded as a JSON literal ("\\"text\\"" or null), for string assembly."""
     return pa.array([json.dumps(v) for v in values], pa.string())
 
@@ -73,8 +83,9 @@ def generate_clickstream(
     login_people = np.flatnonzero(pop.has_login_device).astype(np.int64)
     per = 1 + (rng.random(len(login_people)) < 0.5) + (rng.random(len(login_people)) < 0.15)
     anon_people = np.flatnonzero(pop.has_anon_device).astype(np.int64)
-    dev_person = np.concatenate([np.repeat(login_people, per), anon_people,
-                                 np.full(m.bot_devices, -1, dtype=np.int64)])
+    dev_person = np.concatenate(
+        [np.repeat(login_people, per), anon_people, np.full(m.bot_devices, -1, dtype=np.int64)]
+    )
     n_login_dev = int(per.sum())
     dev_login = np.zeros(len(dev_person), dtype=bool)
     dev_login[:n_login_dev] = True
@@ -84,12 +95,17 @@ def generate_clickstream(
     dev_channel[dev_bot] = 0
     dev_ids = unique_integers(rng, n_dev, lambda r, k: r.integers(1, 2**62, k))
     device_id = pa.array([f"{x:016x}" for x in dev_ids.tolist()], pa.string())
-    ua_web = rng.choice(len(ref.WEB_USER_AGENTS), n_dev, p=zipf_weights(len(ref.WEB_USER_AGENTS), 2.0))
+    ua_web = rng.choice(
+        len(ref.WEB_USER_AGENTS), n_dev, p=zipf_weights(len(ref.WEB_USER_AGENTS), 2.0)
+    )
     ua_app = rng.integers(0, len(ref.APP_USER_AGENTS), n_dev)
     ua_bot = rng.integers(0, len(ref.BOT_USER_AGENTS), n_dev)
     ua_vocab = _json_strings(list(ref.WEB_USER_AGENTS + ref.APP_USER_AGENTS + ref.BOT_USER_AGENTS))
-    dev_ua = np.where(dev_bot, len(ref.WEB_USER_AGENTS) + len(ref.APP_USER_AGENTS) + ua_bot,
-                      np.where(dev_channel == 1, len(ref.WEB_USER_AGENTS) + ua_app, ua_web))
+    dev_ua = np.where(
+        dev_bot,
+        len(ref.WEB_USER_AGENTS) + len(ref.APP_USER_AGENTS) + ua_bot,
+        np.where(dev_channel == 1, len(ref.WEB_USER_AGENTS) + ua_app, ua_web),
+    )
     # What each person is shopping for: a product behind one of their interests.
     score = pop.interests + rng.random(pop.interests.shape) * 0.9
     interest_product = np.array(
@@ -100,7 +116,7 @@ def generate_clickstream(
     household_ip = rng.integers(0, 2**63, pop.n, dtype=np.int64)
 
     # Sessions.
-    lam = np.where(dev_login, np.where(dev_channel == 1, 4.0, 2.5), 1.5)
+    lam = np.where(dev_login, np.where(dev_channel == 1, 3.5, 2.0), 1.5)
     sessions = rng.poisson(lam)
     sessions[dev_login] = np.maximum(sessions[dev_login], 1)
     sessions[dev_bot] = 0
@@ -121,8 +137,11 @@ def generate_clickstream(
     s_len = np.concatenate([s_len, b_len])
     s_bot = dev_bot[s_dev]
     n_sess = len(s_dev)
-    s_start = rng.integers(0, DAYS, n_sess) * 86_400 + rng.choice(24, n_sess, p=_HOURS / _HOURS.sum()
-                                                                   ) * 3600 + rng.integers(0, 3600, n_sess)
+    s_start = (
+        rng.integers(0, DAYS, n_sess) * 86_400
+        + rng.choice(24, n_sess, p=_HOURS / _HOURS.sum()) * 3600
+        + rng.integers(0, 3600, n_sess)
+    )
     s_logged = dev_login[s_dev] & (rng.random(n_sess) < np.where(dev_channel[s_dev] == 1, 0.9, 0.6))
     first_session = np.ones(n_sess, dtype=bool)
     first_session[1:human_sessions] = s_dev[1:human_sessions] != s_dev[: human_sessions - 1]
@@ -131,8 +150,11 @@ def generate_clickstream(
     sess_ids = unique_integers(rng, n_sess, lambda r, k: r.integers(1, 2**62, k))
     session_id = pa.array([f"s-{x:016x}" for x in sess_ids.tolist()], pa.string())
     home = rng.random(n_sess) < np.where(dev_channel[s_dev] == 1, 0.4, 0.7)
-    s_ip = np.where(home & ~s_bot, household_ip[pop.household[np.maximum(dev_person[s_dev], 0)]],
-                    rng.integers(0, 2**63, n_sess, dtype=np.int64))
+    s_ip = np.where(
+        home & ~s_bot,
+        household_ip[pop.household[np.maximum(dev_person[s_dev], 0)]],
+        rng.integers(0, 2**63, n_sess, dtype=np.int64),
+    )
     ip_hash = pa.array([f"{x:016x}" for x in s_ip.tolist()], pa.string())
     login_number = np.where(
         (core.duplicate_number[np.maximum(dev_person, 0)] >= 0) & (rng.random(n_dev) < 0.3),
@@ -157,8 +179,9 @@ def generate_clickstream(
     etype[logged & last & (pos >= 2) & (rng.random(n_ev) < 0.4)] = ET["logout"]
     e_dev = s_dev[e_sess]
     e_channel = dev_channel[e_dev]
-    product = np.where(rng.random(n_ev) < 0.6, dev_product[e_dev],
-                       rng.integers(0, len(ref.PRODUCT_TYPES), n_ev))
+    product = np.where(
+        rng.random(n_ev) < 0.6, dev_product[e_dev], rng.integers(0, len(ref.PRODUCT_TYPES), n_ev)
+    )
 
     lag = np.where(e_channel == 1, rng.exponential(60.0, n_ev), rng.exponential(3.0, n_ev))
     received = e_time + lag.astype(np.int64)
@@ -176,16 +199,30 @@ def generate_clickstream(
     n_pt = len(ref.PRODUCT_TYPES)
     page = rng.choice(pv, n_ev, p=zipf_weights(pv, 1.5))
     page = np.select(
-        [etype == ET["search"], etype == ET["login"], etype == ET["logout"],
-         etype == ET["product_view"], etype == ET["apply_start"], etype == ET["apply_submit"]],
-        [pv, pv + 1, pv + 2, pv + 3 + product, pv + 3 + n_pt + product,
-         pv + 3 + 2 * n_pt + product],
+        [
+            etype == ET["search"],
+            etype == ET["login"],
+            etype == ET["logout"],
+            etype == ET["product_view"],
+            etype == ET["apply_start"],
+            etype == ET["apply_submit"],
+        ],
+        [
+            pv,
+            pv + 1,
+            pv + 2,
+            pv + 3 + product,
+            pv + 3 + n_pt + product,
+            pv + 3 + 2 * n_pt + product,
+        ],
         page,
     )
     terms = [(p, t) for p in ref.PRODUCT_TYPES for t in ref.SEARCH_TERMS[p]]
     term_vocab = _json_strings([None] + [t for _, t in terms])
-    term_first = np.array([1 + next(i for i, (p, _) in enumerate(terms) if p == q)
-                           for q in ref.PRODUCT_TYPES], np.int64)
+    term_first = np.array(
+        [1 + next(i for i, (p, _) in enumerate(terms) if p == q) for q in ref.PRODUCT_TYPES],
+        np.int64,
+    )
     term_count = np.array([len(ref.SEARCH_TERMS[q]) for q in ref.PRODUCT_TYPES], np.int64)
     term = term_first[product] + (rng.random(n_ev) * term_count[product]).astype(np.int64)
     term[etype != ET["search"]] = 0
@@ -218,25 +255,38 @@ def generate_clickstream(
         sess = pa.array(e_sess[rows])
         is_login = pa.array(etype[rows] == ET["login"])
         parts = [
-            '{"event_id":"', event_id.take(take),
-            '","event_time":"', iso_vocab.take(pa.array(e_time[rows])),
-            '","received_at":"', iso_vocab.take(pa.array(received[rows])),
-            '","device_id":"', device_id.take(dev),
-            '","session_id":"', session_id.take(sess),
-            '","channel":', vocab_channel.take(pa.array(e_channel[rows])),
-            ',"event_type":', vocab_type.take(pa.array(etype[rows])),
-            ',"page":', vocab_page.take(pa.array(page[rows])),
-            ',"search_term":', term_vocab.take(pa.array(term[rows])),
-            ',"product_type":', pt_vocab.take(pa.array(pt[rows])),
-            ',"user_agent":', ua_vocab.take(pa.array(dev_ua[e_dev[rows]])),
-            ',"ip_hash":"', ip_hash.take(sess),
+            '{"event_id":"',
+            event_id.take(take),
+            '","event_time":"',
+            iso_vocab.take(pa.array(e_time[rows])),
+            '","received_at":"',
+            iso_vocab.take(pa.array(received[rows])),
+            '","device_id":"',
+            device_id.take(dev),
+            '","session_id":"',
+            session_id.take(sess),
+            '","channel":',
+            vocab_channel.take(pa.array(e_channel[rows])),
+            ',"event_type":',
+            vocab_type.take(pa.array(etype[rows])),
+            ',"page":',
+            vocab_page.take(pa.array(page[rows])),
+            ',"search_term":',
+            term_vocab.take(pa.array(term[rows])),
+            ',"product_type":',
+            pt_vocab.take(pa.array(pt[rows])),
+            ',"user_agent":',
+            ua_vocab.take(pa.array(dev_ua[e_dev[rows]])),
+            ',"ip_hash":"',
+            ip_hash.take(sess),
             '","login_customer_number":',
             pc.if_else(is_login, login_text.take(dev), pa.scalar("null")),
             "}\n",
         ]
         joined = pc.binary_join_element_wise(*parts, "")
-        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32, count=len(joined) + 1,
-                                offset=joined.offset * 4)
+        offsets = np.frombuffer(
+            joined.buffers()[1], dtype=np.int32, count=len(joined) + 1, offset=joined.offset * 4
+        )
         data = joined.buffers()[2]
         return data.slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes()
 
@@ -244,12 +294,13 @@ def generate_clickstream(
         for d in range(DAYS):
             day = today - np.timedelta64(DAYS - d, "D")
             keys = [(c, d * 24 + h) for c in range(2) for h in range(24)]
-            payloads = [lines_for(idx[bounds[c * HOURS + hh] : bounds[c * HOURS + hh + 1]])
-                        for c, hh in keys]
+            payloads = [
+                lines_for(idx[bounds[c * HOURS + hh] : bounds[c * HOURS + hh + 1]])
+                for c, hh in keys
+            ]
             compressed = list(pool.map(gzip_bytes, payloads))
             for (c, hh), raw, gz in zip(keys, payloads, compressed, strict=True):
-                rel = (f"clickstream/events/dt={day}/hour={hh % 24:02d}/"
-                       f"{CHANNELS[c]}-0000.jsonl.gz")
+                rel = f"clickstream/events/dt={day}/hour={hh % 24:02d}/{CHANNELS[c]}-0000.jsonl.gz"
                 sink.write_bytes("clickstream_events", rel, gz, raw.count(b"\n"))
             sink.report("clickstream", d + 1, DAYS)
 
@@ -257,5 +308,6 @@ def generate_clickstream(
     seen[e_dev[idx]] = True
     human = seen & ~dev_bot
     rows = np.flatnonzero(human)
-    sink.add_truth("clickstream_device", [f"{x:016x}" for x in dev_ids[rows].tolist()],
-                   dev_person[rows])
+    sink.add_truth(
+        "clickstream_device", [f"{x:016x}" for x in dev_ids[rows].tolist()], dev_person[rows]
+    )

@@ -40,18 +40,25 @@ MERCHANT_VOCAB: tuple[str, ...] = tuple(
 MERCHANT_INDEX = {m: i for i, m in enumerate(MERCHANT_VOCAB)}
 # Discretionary spending categories and their mix per age band (<35, 35-59, 60+).
 SPEND = ("groceries", "dining", "travel", "transfer", "atm", "shopping", "entertainment", "health")
-SPEND_MIX = np.array([
-    [0.24, 0.22, 0.04, 0.12, 0.08, 0.18, 0.09, 0.03],
-    [0.30, 0.16, 0.05, 0.10, 0.07, 0.19, 0.06, 0.07],
-    [0.33, 0.12, 0.06, 0.08, 0.09, 0.14, 0.04, 0.14],
-])
+SPEND_MIX = np.array(
+    [
+        [0.24, 0.22, 0.04, 0.12, 0.08, 0.18, 0.09, 0.03],
+        [0.30, 0.16, 0.05, 0.10, 0.07, 0.19, 0.06, 0.07],
+        [0.33, 0.12, 0.06, 0.08, 0.09, 0.14, 0.04, 0.14],
+    ]
+)
 # (median amount in dollars, log-normal sigma) per discretionary category.
 SPEND_AMOUNT = {
-    "groceries": (55.0, 0.6), "dining": (28.0, 0.6), "travel": (220.0, 0.9),
-    "transfer": (150.0, 1.0), "atm": (0.0, 0.0), "shopping": (45.0, 0.9),
-    "entertainment": (20.0, 0.7), "health": (50.0, 0.8),
+    "groceries": (55.0, 0.6),
+    "dining": (28.0, 0.6),
+    "travel": (220.0, 0.9),
+    "transfer": (150.0, 1.0),
+    "atm": (0.0, 0.0),
+    "shopping": (45.0, 0.9),
+    "entertainment": (20.0, 0.7),
+    "health": (50.0, 0.8),
 }
-DISCRETIONARY_PER_YEAR = 24.0
+DISCRETIONARY_PER_YEAR = 30.0
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,9 @@ def generate_core_banking(sink: Sink, pop: Population, seed: int, m: Messiness) 
     )
     order = np.lexsort((rng.random(len(rec_person)), since))
     rec_person, is_dup, since = rec_person[order], is_dup[order], since[order]
-    number = np.arange(FIRST_CUSTOMER_NUMBER, FIRST_CUSTOMER_NUMBER + len(rec_person), dtype=np.int64)
+    number = np.arange(
+        FIRST_CUSTOMER_NUMBER, FIRST_CUSTOMER_NUMBER + len(rec_person), dtype=np.int64
+    )
     primary = np.full(pop.n, -1, dtype=np.int64)
     duplicate = np.full(pop.n, -1, dtype=np.int64)
     primary[rec_person[~is_dup]] = number[~is_dup]
@@ -113,52 +122,64 @@ def generate_core_banking(sink: Sink, pop: Population, seed: int, m: Messiness) 
     addr = render.address(rng, pop, rec_person, m)
     email, _, _ = render.emails(rng, pop, rec_person, m, m.core_email_missing_rate)
     phone = render.phones(rng, pop, rec_person, m, 0.3, m.core_phone_missing_rate)
-    updated = render.random_times(rng, since, np.full(len(since), today))
-    customers = pa.table({
-        "customer_number": pa.array(number),
-        "national_id": pa.array(pop.national_id[rec_person].tolist(), pa.string()),
-        "first_name": pa.array(first.tolist(), pa.string()),
-        "last_name": pa.array(last.tolist(), pa.string()),
-        "birth_date": date_array(render.birth_dates(rng, pop, rec_person, m)),
-        "email": pa.array(email.tolist(), pa.string()),
-        "phone": pa.array(phone.tolist(), pa.string()),
-        "address_line": pa.array(addr.line.tolist(), pa.string()),
-        "city": pa.array(addr.city.tolist(), pa.string()),
-        "state": pa.array(addr.state.tolist(), pa.string()),
-        "postal_code": pa.array(addr.postal_code.tolist(), pa.string()),
-        "branch_code": pa.array([f"BR{c:03d}" for c in addr.city_index.tolist()], pa.string()),
-        "customer_since": date_array(since),
-        "updated_at": timestamp_array(updated),
-    })
+    # Last change: recent for most customers (address, phone and email updates).
+    ago = rng.exponential(365.0 * 86_400.0, len(since)).astype(np.int64).astype("timedelta64[s]")
+    updated = np.maximum(
+        today.astype("datetime64[s]") - np.timedelta64(1, "s") - ago, since.astype("datetime64[s]")
+    )
+    customers = pa.table(
+        {
+            "customer_number": pa.array(number),
+            "national_id": pa.array(pop.national_id[rec_person].tolist(), pa.string()),
+            "first_name": pa.array(first.tolist(), pa.string()),
+            "last_name": pa.array(last.tolist(), pa.string()),
+            "birth_date": date_array(render.birth_dates(rng, pop, rec_person, m)),
+            "email": pa.array(email.tolist(), pa.string()),
+            "phone": pa.array(phone.tolist(), pa.string()),
+            "address_line": pa.array(addr.line.tolist(), pa.string()),
+            "city": pa.array(addr.city.tolist(), pa.string()),
+            "state": pa.array(addr.state.tolist(), pa.string()),
+            "postal_code": pa.array(addr.postal_code.tolist(), pa.string()),
+            "branch_code": pa.array([f"BR{c:03d}" for c in addr.city_index.tolist()], pa.string()),
+            "customer_since": date_array(since),
+            "updated_at": timestamp_array(updated),
+        }
+    )
     sink.write_csv("core_banking_customers", "core_banking/customers.csv", customers)
     sink.add_truth("core_banking", [str(x) for x in number.tolist()], rec_person)
     sink.report("core_banking", 1, 4)
 
-    products = pa.table({
-        "product_code": pa.array([p[0] for p in ref.PRODUCTS], pa.string()),
-        "product_name": pa.array([p[1] for p in ref.PRODUCTS], pa.string()),
-        "product_type": pa.array([p[2] for p in ref.PRODUCTS], pa.string()),
-        "interest_rate": pa.array([p[3] for p in ref.PRODUCTS]).cast(pa.decimal128(6, 4)),
-    })
+    products = pa.table(
+        {
+            "product_code": pa.array([p[0] for p in ref.PRODUCTS], pa.string()),
+            "product_name": pa.array([p[1] for p in ref.PRODUCTS], pa.string()),
+            "product_type": pa.array([p[2] for p in ref.PRODUCTS], pa.string()),
+            "interest_rate": pa.array([p[3] for p in ref.PRODUCTS]).cast(pa.decimal128(6, 4)),
+        }
+    )
     sink.write_csv("core_banking_products", "core_banking/products.csv", products)
 
     acc = _accounts(rng, pop, persons, primary, duplicate, today)
-    accounts = pa.table({
-        "account_id": pa.array(acc.account_id),
-        "customer_number": pa.array(acc.owner),
-        "product_code": pa.array([PRODUCT_CODES[p] for p in acc.product.tolist()], pa.string()),
-        "opened_at": date_array(acc.opened),
-        "closed_at": date_array(acc.closed, ~np.isnat(acc.closed)),
-        "status": pa.array(acc.status.tolist(), pa.string()),
-        "balance": cents_to_decimal(acc.balance),
-        "credit_limit": cents_to_decimal(np.maximum(acc.limit, 0), acc.limit >= 0),
-        "currency": pa.array(["USD"] * len(acc.account_id), pa.string()),
-        "updated_at": timestamp_array(render.random_times(
-            rng,
-            np.where(np.isnat(acc.closed), acc.opened, acc.closed),
-            np.full(len(acc.opened), today),
-        )),
-    })
+    accounts = pa.table(
+        {
+            "account_id": pa.array(acc.account_id),
+            "customer_number": pa.array(acc.owner),
+            "product_code": pa.array([PRODUCT_CODES[p] for p in acc.product.tolist()], pa.string()),
+            "opened_at": date_array(acc.opened),
+            "closed_at": date_array(acc.closed, ~np.isnat(acc.closed)),
+            "status": pa.array(acc.status.tolist(), pa.string()),
+            "balance": cents_to_decimal(acc.balance),
+            "credit_limit": cents_to_decimal(np.maximum(acc.limit, 0), acc.limit >= 0),
+            "currency": pa.array(["USD"] * len(acc.account_id), pa.string()),
+            "updated_at": timestamp_array(
+                render.random_times(
+                    rng,
+                    np.where(np.isnat(acc.closed), acc.opened, acc.closed),
+                    np.full(len(acc.opened), today),
+                )
+            ),
+        }
+    )
     sink.write_csv("core_banking_accounts", "core_banking/accounts.csv", accounts)
     sink.report("core_banking", 2, 4)
 
@@ -206,24 +227,52 @@ def _accounts(
         parts.append((persons[holder], product[holder]))
 
     checking = rng.random(n) < 0.95
-    add(checking, np.where((income > 120_000) & (rng.random(n) < 0.7),
-                           _product_index("CHK-PREM"), _product_index("CHK-BASIC")))
+    add(
+        checking,
+        np.where(
+            (income > 120_000) & (rng.random(n) < 0.7),
+            _product_index("CHK-PREM"),
+            _product_index("CHK-BASIC"),
+        ),
+    )
     savings = (rng.random(n) < 0.55) | ~checking
     add(savings, np.where(income > 90_000, _product_index("SAV-HY"), _product_index("SAV-STD")))
     card = pop.has_card[persons]
     travel = interests[:, ref.INTERESTS.index("travel")]
-    add(card, np.select([income > 150_000, travel], [_product_index("CC-PLAT"),
-                        _product_index("CC-TRAVEL")], _product_index("CC-CASH")))
-    p_mortgage = np.select([(age >= 30) & (age <= 55), (age > 55) & (age <= 65)], [0.35, 0.15], 0.03)
+    add(
+        card,
+        np.select(
+            [income > 150_000, travel],
+            [_product_index("CC-PLAT"), _product_index("CC-TRAVEL")],
+            _product_index("CC-CASH"),
+        ),
+    )
+    p_mortgage = np.select(
+        [(age >= 30) & (age <= 55), (age > 55) & (age <= 65)], [0.35, 0.15], 0.03
+    )
     mortgage = rng.random(n) < p_mortgage * np.where(income > 40_000, 1.0, 0.3)
-    add(mortgage, np.where(rng.random(n) < 0.75, _product_index("MTG-30F"), _product_index("MTG-15F")))
+    add(
+        mortgage,
+        np.where(rng.random(n) < 0.75, _product_index("MTG-30F"), _product_index("MTG-15F")),
+    )
     loan = rng.random(n) < 0.12
     cars = interests[:, ref.INTERESTS.index("cars")]
-    add(loan, np.where(cars & (rng.random(n) < 0.7), _product_index("LN-AUTO"), _product_index("LN-PERS")))
+    add(
+        loan,
+        np.where(
+            cars & (rng.random(n) < 0.7), _product_index("LN-AUTO"), _product_index("LN-PERS")
+        ),
+    )
     p_inv = 0.05 + 0.35 * (income > 100_000) + 0.15 * (income > 60_000) + 0.10 * (age > 50)
     invest = rng.random(n) < p_inv
-    add(invest, np.where((age > 45) & (rng.random(n) < 0.6), _product_index("INV-IRA"),
-                         _product_index("INV-BROK")))
+    add(
+        invest,
+        np.where(
+            (age > 45) & (rng.random(n) < 0.6),
+            _product_index("INV-IRA"),
+            _product_index("INV-BROK"),
+        ),
+    )
     insure = rng.random(n) < 0.22
     add(insure, np.where(mortgage, _product_index("INS-HOME"), _product_index("INS-LIFE")))
 
@@ -262,11 +311,17 @@ def _accounts(
     card_limit = np.clip(np.round(inc[is_card] * 0.2 / 500.0) * 500.0, 500.0, 50_000.0)
     limit[is_card] = (card_limit * 100).astype(np.int64)
     dollars = np.select(
-        [ptype == "checking", ptype == "savings", is_card, ptype == "mortgage",
-         ptype == "personal_loan", ptype == "investment"],
         [
-            np.exp(rng.normal(np.log(2_500.0), 1.0, k)) * scale ** 0.7,
-            np.exp(rng.normal(np.log(8_000.0), 1.3, k)) * scale ** 0.8,
+            ptype == "checking",
+            ptype == "savings",
+            is_card,
+            ptype == "mortgage",
+            ptype == "personal_loan",
+            ptype == "investment",
+        ],
+        [
+            np.exp(rng.normal(np.log(2_500.0), 1.0, k)) * scale**0.7,
+            np.exp(rng.normal(np.log(8_000.0), 1.3, k)) * scale**0.8,
             -np.minimum(np.exp(rng.normal(np.log(1_200.0), 1.0, k)), np.maximum(limit, 0) / 100.0),
             -np.exp(rng.normal(np.log(220_000.0), 0.5, k)),
             -np.exp(rng.normal(np.log(12_000.0), 0.6, k)),
@@ -286,17 +341,21 @@ def _accounts(
     account_id[seq] = np.arange(FIRST_ACCOUNT_ID, FIRST_ACCOUNT_ID + k, dtype=np.int64)
     by_id = np.argsort(account_id)
     return _Accounts(
-        person=person[by_id], product=product[by_id], account_id=account_id[by_id],
-        opened=opened[by_id], closed=closed[by_id], status=status[by_id],
-        balance=balance[by_id], limit=limit[by_id], owner=owner[by_id],
+        person=person[by_id],
+        product=product[by_id],
+        account_id=account_id[by_id],
+        opened=opened[by_id],
+        closed=closed[by_id],
+        status=status[by_id],
+        balance=balance[by_id],
+        limit=limit[by_id],
+        owner=owner[by_id],
     )
 
 
-def _monthly(
-    month_starts: DateArray, day: IntArray
-) -> DateArray:
+def _monthly(month_starts: DateArray, day: IntArray) -> DateArray:
     """Dates of a fixed day of month for each person (rows) and month (columns)."""
-    lengths = ((month_starts.astype("datetime64[M]") + 1).astype("datetime64[D]") - month_starts)
+    lengths = (month_starts.astype("datetime64[M]") + 1).astype("datetime64[D]") - month_starts
     d = np.minimum(day[:, None], lengths.astype(np.int64)[None, :]) - 1
     return month_starts[None, :] + d.astype("timedelta64[D]")
 
@@ -336,8 +395,14 @@ def _transactions(
     income = pop.income
     parts: dict[str, list[npt.NDArray]] = {k: [] for k in ("acc", "t", "cents", "cat", "mer", "ch")}
 
-    def emit(acc_rows: IntArray, t: npt.NDArray, cents: IntArray, cat: int | IntArray,
-             mer: int | IntArray, ch: int | IntArray) -> None:
+    def emit(
+        acc_rows: IntArray,
+        t: npt.NDArray,
+        cents: IntArray,
+        cat: int | IntArray,
+        mer: int | IntArray,
+        ch: int | IntArray,
+    ) -> None:
         size = len(acc_rows)
         parts["acc"].append(acc_rows.astype(np.int64))
         parts["t"].append(t.astype("datetime64[s]"))
@@ -346,8 +411,16 @@ def _transactions(
         parts["mer"].append(np.broadcast_to(np.asarray(mer, dtype=np.int64), (size,)).copy())
         parts["ch"].append(np.broadcast_to(np.asarray(ch, dtype=np.int64), (size,)).copy())
 
-    def monthly(who: IntArray, day: IntArray, cents: IntArray, cat: str, mer: IntArray,
-                ch: str, hour: int, account_rows: IntArray | None = None) -> None:
+    def monthly(
+        who: IntArray,
+        day: IntArray,
+        cents: IntArray,
+        cat: str,
+        mer: IntArray,
+        ch: str,
+        hour: int,
+        account_rows: IntArray | None = None,
+    ) -> None:
         """Emit one entry per person per month on a fixed day at a fixed hour."""
         if len(who) == 0:
             return
@@ -355,8 +428,14 @@ def _transactions(
         k = len(who)
         secs = (hour * 3600 + rng.integers(0, 3600, k * n_months)).astype("timedelta64[s]")
         rows = np.repeat(per_person_acc[who] if account_rows is None else account_rows, n_months)
-        emit(rows, dates.astype("datetime64[s]") + secs, np.repeat(cents, n_months),
-             CAT[cat], np.repeat(mer, n_months), CH[ch])
+        emit(
+            rows,
+            dates.astype("datetime64[s]") + secs,
+            np.repeat(cents, n_months),
+            CAT[cat],
+            np.repeat(mer, n_months),
+            CH[ch],
+        )
 
     # Salary: employed persons with an employer, fixed day, fixed net amount.
     salaried = persons[np.array([pop.employer[p] is not None for p in persons.tolist()], bool)]
@@ -368,43 +447,83 @@ def _transactions(
     mort_people, mort_rows = holders("mortgage")
     pay = np.round(-acc.balance[mort_rows] * 0.0065).astype(np.int64)
     mort_people, first_idx = np.unique(mort_people, return_index=True)
-    monthly(mort_people, np.ones(len(mort_people), np.int64), -np.maximum(pay[first_idx], 100),
-            "mortgage_payment", np.full(len(mort_people), MERCHANT_INDEX["C360 BANK MORTGAGE SVC"]),
-            "direct_debit", 3)
+    monthly(
+        mort_people,
+        np.ones(len(mort_people), np.int64),
+        -np.maximum(pay[first_idx], 100),
+        "mortgage_payment",
+        np.full(len(mort_people), MERCHANT_INDEX["C360 BANK MORTGAGE SVC"]),
+        "direct_debit",
+        3,
+    )
     age = pop.age_years()
     renters = persons[~np.isin(persons, mort_people) & (age[persons] < 75)]
     renters = renters[rng.random(len(renters)) < 0.75]
-    rent = np.round(np.exp(rng.normal(np.log(1_500.0), 0.35, len(renters))) *
-                    np.maximum(income[renters] / 60_000.0, 0.3) ** 0.3 * 100).astype(np.int64)
-    monthly(renters, rng.integers(1, 6, len(renters)), -rent, "rent",
-            _merchants(rng, "rent", len(renters)), "direct_debit", 3)
+    rent = np.round(
+        np.exp(rng.normal(np.log(1_500.0), 0.35, len(renters)))
+        * np.maximum(income[renters] / 60_000.0, 0.3) ** 0.3
+        * 100
+    ).astype(np.int64)
+    monthly(
+        renters,
+        rng.integers(1, 6, len(renters)),
+        -rent,
+        "rent",
+        _merchants(rng, "rent", len(renters)),
+        "direct_debit",
+        3,
+    )
 
     # Utilities: one bill a month for most households.
     util = persons[rng.random(n) < 0.7]
-    monthly(util, rng.integers(5, 26, len(util)),
-            -np.round(np.exp(rng.normal(np.log(110.0), 0.4, len(util))) * 100).astype(np.int64),
-            "utilities", _merchants(rng, "utilities", len(util)), "direct_debit", 4)
+    monthly(
+        util,
+        rng.integers(5, 26, len(util)),
+        -np.round(np.exp(rng.normal(np.log(110.0), 0.4, len(util))) * 100).astype(np.int64),
+        "utilities",
+        _merchants(rng, "utilities", len(util)),
+        "direct_debit",
+        4,
+    )
 
     # Insurance premiums and investment contributions for holders.
     ins_people, _ = holders("insurance")
     ins_people = np.unique(ins_people)
-    monthly(ins_people, rng.integers(1, 29, len(ins_people)),
-            -np.round(np.exp(rng.normal(np.log(90.0), 0.5, len(ins_people))) * 100).astype(np.int64),
-            "insurance", _merchants(rng, "insurance", len(ins_people)), "direct_debit", 4)
+    monthly(
+        ins_people,
+        rng.integers(1, 29, len(ins_people)),
+        -np.round(np.exp(rng.normal(np.log(90.0), 0.5, len(ins_people))) * 100).astype(np.int64),
+        "insurance",
+        _merchants(rng, "insurance", len(ins_people)),
+        "direct_debit",
+        4,
+    )
     inv_people, _ = holders("investment")
     inv_people = np.unique(inv_people)
     inv_people = inv_people[rng.random(len(inv_people)) < 0.5]
-    monthly(inv_people, np.full(len(inv_people), 15, np.int64),
-            -np.maximum(np.round(income[inv_people] * 0.05 / 12.0 * 100).astype(np.int64), 2_500),
-            "investment", _merchants(rng, "investment", len(inv_people)), "online", 5)
+    monthly(
+        inv_people,
+        np.full(len(inv_people), 15, np.int64),
+        -np.maximum(np.round(income[inv_people] * 0.05 / 12.0 * 100).astype(np.int64), 2_500),
+        "investment",
+        _merchants(rng, "investment", len(inv_people)),
+        "online",
+        5,
+    )
 
     # Fees: monthly service fee on basic checking for a share of low-balance accounts.
     basic = np.flatnonzero(code[txn_acc] == "CHK-BASIC")
     fee_rows = txn_acc[basic][rng.random(len(basic)) < 0.15]
-    monthly(acc.person[fee_rows], np.full(len(fee_rows), 28, np.int64),
-            np.full(len(fee_rows), -1_200, np.int64), "fees",
-            np.full(len(fee_rows), MERCHANT_INDEX["C360 BANK"]), "direct_debit", 1,
-            account_rows=fee_rows)
+    monthly(
+        acc.person[fee_rows],
+        np.full(len(fee_rows), 28, np.int64),
+        np.full(len(fee_rows), -1_200, np.int64),
+        "fees",
+        np.full(len(fee_rows), MERCHANT_INDEX["C360 BANK"]),
+        "direct_debit",
+        1,
+        account_rows=fee_rows,
+    )
 
     # Discretionary spending: Poisson count per person, category mix by age band.
     activity = rng.gamma(2.0, 0.5, n) * np.maximum(income[persons] / 60_000.0, 0.2) ** 0.3
@@ -422,8 +541,10 @@ def _transactions(
             cents[sel] = -rng.integers(1, 16, size) * 2_000
             continue
         median, sigma = SPEND_AMOUNT[name]
-        dollars = np.exp(rng.normal(np.log(median), sigma, size)) * np.maximum(
-            income[who[sel]] / 60_000.0, 0.2) ** 0.25
+        dollars = (
+            np.exp(rng.normal(np.log(median), sigma, size))
+            * np.maximum(income[who[sel]] / 60_000.0, 0.2) ** 0.25
+        )
         cents[sel] = -np.maximum(np.round(dollars * 100).astype(np.int64), 50)
     incoming = (spend == SPEND.index("transfer")) & (rng.random(k) < 0.35)
     cents[incoming] = -cents[incoming]
@@ -435,7 +556,9 @@ def _transactions(
     online = np.isin(cat, [CAT["travel"], CAT["shopping"]]) & (rng.random(k) < 0.3)
     ch[online] = CH["online"]
     is_transfer = cat == CAT["transfer"]
-    ch[is_transfer] = np.where(rng.random(int(is_transfer.sum())) < 0.85, CH["online"], CH["branch"])
+    ch[is_transfer] = np.where(
+        rng.random(int(is_transfer.sum())) < 0.85, CH["online"], CH["branch"]
+    )
     ch[cat == CAT["atm"]] = CH["atm"]
     rows = per_person_acc[who]
     card_row = card_of[who]
@@ -461,29 +584,44 @@ def _transactions(
     ok = (t >= start.astype("datetime64[s]")) & (t < today.astype("datetime64[s]"))
     ok &= (t >= opened) & (t < end)
     acc_rows, t, amount, cats, mers, chans = (
-        acc_rows[ok], t[ok], amount[ok], cats[ok], mers[ok], chans[ok]
+        acc_rows[ok],
+        t[ok],
+        amount[ok],
+        cats[ok],
+        mers[ok],
+        chans[ok],
     )
     order = np.lexsort((rng.random(len(t)), acc.account_id[acc_rows], t))
     acc_rows, t, amount, cats, mers, chans = (
-        acc_rows[order], t[order], amount[order], cats[order], mers[order], chans[order]
+        acc_rows[order],
+        t[order],
+        amount[order],
+        cats[order],
+        mers[order],
+        chans[order],
     )
     amount[amount == 0] = -1  # a ledger entry always moves money
     total = len(t)
     n_mer = len(MERCHANT_VOCAB)
-    descriptions = pa.array([
-        f"{ref.CATEGORY_DESCRIPTION[c]} {mname}" for c in CATEGORIES for mname in MERCHANT_VOCAB
-    ], pa.string())
-    return pa.table({
-        "transaction_id": pa.array(np.arange(1, total + 1, dtype=np.int64)),
-        "account_id": pa.array(acc.account_id[acc_rows]),
-        "booked_at": timestamp_array(t),
-        "amount": cents_to_decimal(amount),
-        "direction": pa.array(["debit", "credit"], pa.string()).take(pa.array((amount > 0).astype(np.int64))),
-        "category": pa.array(list(CATEGORIES), pa.string()).take(pa.array(cats)),
-        "merchant": pa.array(list(MERCHANT_VOCAB), pa.string()).take(pa.array(mers)),
-        "channel": pa.array(list(CHANNELS), pa.string()).take(pa.array(chans)),
-        "description": descriptions.take(pa.array(cats * n_mer + mers)),
-    })
+    descriptions = pa.array(
+        [f"{ref.CATEGORY_DESCRIPTION[c]} {mname}" for c in CATEGORIES for mname in MERCHANT_VOCAB],
+        pa.string(),
+    )
+    return pa.table(
+        {
+            "transaction_id": pa.array(np.arange(1, total + 1, dtype=np.int64)),
+            "account_id": pa.array(acc.account_id[acc_rows]),
+            "booked_at": timestamp_array(t),
+            "amount": cents_to_decimal(amount),
+            "direction": pa.array(["debit", "credit"], pa.string()).take(
+                pa.array((amount > 0).astype(np.int64))
+            ),
+            "category": pa.array(list(CATEGORIES), pa.string()).take(pa.array(cats)),
+            "merchant": pa.array(list(MERCHANT_VOCAB), pa.string()).take(pa.array(mers)),
+            "channel": pa.array(list(CHANNELS), pa.string()).take(pa.array(chans)),
+            "description": descriptions.take(pa.array(cats * n_mer + mers)),
+        }
+    )
 
 
 _HOUR_WEIGHTS = np.array(

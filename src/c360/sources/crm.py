@@ -51,7 +51,9 @@ def generate_crm(sink: Sink, pop: Population, seed: int, m: Messiness) -> None:
     created[:] = render.random_times(rng, base, base + np.timedelta64(30, "D"))
     prospect = ~customer
     created[prospect] = render.random_times(
-        rng, np.full(prospect.sum(), today - np.timedelta64(1095, "D")), np.full(prospect.sum(), today)
+        rng,
+        np.full(prospect.sum(), today - np.timedelta64(1095, "D")),
+        np.full(prospect.sum(), today),
     )
     created = np.minimum(created, now - np.timedelta64(3600, "s"))
     original_created = dict(zip(rec[~is_dup].tolist(), created[~is_dup].tolist(), strict=True))
@@ -83,35 +85,43 @@ def generate_crm(sink: Sink, pop: Population, seed: int, m: Messiness) -> None:
     records: list[tuple[str, str, dict[str, object]]] = []
     for i in range(k):
         p = int(rec[i])
-        records.append((updated_s[i], ids[i], {
-            "id": ids[i],
-            "first_name": first[i],
-            "last_name": last[i],
-            "email": email[i],
-            "email_verified": bool(verified[i]),
-            "phone": phone[i],
-            "birth_date": birth_s[i],
-            "address": {
-                "line1": addr.line[i],
-                "city": addr.city[i],
-                "state": addr.state[i],
-                "postal_code": addr.postal_code[i],
-            },
-            "national_id": national[i],
-            "marketing_consent": {
-                "email": bool(pop.consent[p, 0]),
-                "sms": bool(pop.consent[p, 1]),
-                "phone": bool(pop.consent[p, 2]),
-                "post": bool(pop.consent[p, 3]),
-            },
-            "consent_updated_at": consent_s[i],
-            "preferred_channel": pop.preferred_channel[p],
-            "interests": [name for j, name in enumerate(ref.INTERESTS) if pop.interests[p, j]],
-            "occupation": pop.occupation[p],
-            "annual_income": None if income_missing[i] else int(income[i]),
-            "created_at": created_s[i],
-            "updated_at": updated_s[i],
-        }))
+        records.append(
+            (
+                updated_s[i],
+                ids[i],
+                {
+                    "id": ids[i],
+                    "first_name": first[i],
+                    "last_name": last[i],
+                    "email": email[i],
+                    "email_verified": bool(verified[i]),
+                    "phone": phone[i],
+                    "birth_date": birth_s[i],
+                    "address": {
+                        "line1": addr.line[i],
+                        "city": addr.city[i],
+                        "state": addr.state[i],
+                        "postal_code": addr.postal_code[i],
+                    },
+                    "national_id": national[i],
+                    "marketing_consent": {
+                        "email": bool(pop.consent[p, 0]),
+                        "sms": bool(pop.consent[p, 1]),
+                        "phone": bool(pop.consent[p, 2]),
+                        "post": bool(pop.consent[p, 3]),
+                    },
+                    "consent_updated_at": consent_s[i],
+                    "preferred_channel": pop.preferred_channel[p],
+                    "interests": [
+                        name for j, name in enumerate(ref.INTERESTS) if pop.interests[p, j]
+                    ],
+                    "occupation": pop.occupation[p],
+                    "annual_income": None if income_missing[i] else int(income[i]),
+                    "created_at": created_s[i],
+                    "updated_at": updated_s[i],
+                },
+            )
+        )
     records.sort(key=lambda r: (r[0], r[1]))
 
     pages = max(1, -(-k // PAGE_SIZE))
@@ -127,7 +137,9 @@ def generate_crm(sink: Sink, pop: Population, seed: int, m: Messiness) -> None:
         }
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
         sink.write_bytes(
-            "crm_customers", f"crm/customers/page-{page + 1:05d}.json", text.encode("utf-8"),
+            "crm_customers",
+            f"crm/customers/page-{page + 1:05d}.json",
+            text.encode("utf-8"),
             len(chunk),
         )
         sink.report("crm", page + 1, pages)

@@ -31,7 +31,11 @@ DEFAULT_LOGICAL_DATE = dt.date(2026, 11, 25)
 MANIFEST = "manifest.json"
 # Order of source systems in `_ground_truth/records.csv` (then by source_key).
 SOURCE_SYSTEMS = (
-    "crm", "core_banking", "mainframe_loyalty", "mainframe_cards", "call_center",
+    "crm",
+    "core_banking",
+    "mainframe_loyalty",
+    "mainframe_cards",
+    "call_center",
     "clickstream_device",
 )
 
@@ -114,67 +118,95 @@ def _write_records(sink: Sink, pop: Population) -> None:
         systems.extend([system] * len(order))
         keys.extend(source_keys[i] for i in order)
         persons.extend(pop.person_id[person_index[order]].tolist())
-    table = pa.table({
-        "source_system": pa.array(systems, pa.string()),
-        "source_key": pa.array(keys, pa.string()),
-        "person_id": pa.array(persons, pa.string()),
-    })
+    table = pa.table(
+        {
+            "source_system": pa.array(systems, pa.string()),
+            "source_key": pa.array(keys, pa.string()),
+            "person_id": pa.array(persons, pa.string()),
+        }
+    )
     sink.write_csv("ground_truth_records", "_ground_truth/records.csv", table)
 
 
 def _write_persons(sink: Sink, pop: Population) -> None:
     """`_ground_truth/persons.csv`: the true attributes of every person, by person_id."""
+
     def strings(values: np.ndarray) -> pa.Array:
         return pa.array(values.tolist(), pa.string())
 
     clean = stage_rng(0, "persons")  # canonical address lines: rate 0 draws nothing
-    line = address_lines(clean, pop.street_number, pop.street_name, pop.street_suffix, pop.unit, 0.0)
-    prev_line = address_lines(clean, pop.prev_street_number, pop.prev_street_name,
-                              pop.prev_street_suffix, pop.prev_unit, 0.0)
+    line = address_lines(
+        clean, pop.street_number, pop.street_name, pop.street_suffix, pop.unit, 0.0
+    )
+    prev_line = address_lines(
+        clean,
+        pop.prev_street_number,
+        pop.prev_street_name,
+        pop.prev_street_suffix,
+        pop.prev_unit,
+        0.0,
+    )
     moved = pop.moved
-    prev = np.where(moved, prev_line, None)
-    table = pa.table({
-        "person_id": strings(pop.person_id),
-        "first_name": strings(pop.first_name),
-        "last_name": strings(pop.last_name),
-        "sex": strings(pop.sex),
-        "birth_date": date_array(pop.birth_date),
-        "national_id": strings(pop.national_id),
-        "email": strings(pop.email),
-        "previous_email": strings(pop.previous_email),
-        "mobile_phone": strings(pop.mobile),
-        "landline_phone": strings(pop.landline),
-        "address_line": strings(line),
-        "city": strings(pop.city(pop.city_index)),
-        "state": strings(pop.state(pop.city_index)),
-        "postal_code": strings(pop.postal_code),
-        "previous_address_line": strings(prev),
-        "previous_city": strings(np.where(moved, pop.city(pop.prev_city_index), None)),
-        "previous_state": strings(np.where(moved, pop.state(pop.prev_city_index), None)),
-        "previous_postal_code": strings(np.where(moved, pop.prev_postal_code, None)),
-        "household_id": strings(np.array([f"H{h + 1:07d}" for h in pop.household.tolist()],
-                                         dtype=object)),
-        "namesake_of": strings(np.array(
-            [None if j < 0 else pop.person_id[j] for j in pop.namesake_of.tolist()], dtype=object)),
-        "annual_income": pa.array(np.round(pop.income).astype(np.int64)),
-        "employed": pa.array(pop.employed),
-        "occupation": strings(pop.occupation),
-        "employer": strings(pop.employer),
-        "interests": pa.array(
-            [";".join(n for j, n in enumerate(ref.INTERESTS) if row[j]) for row in pop.interests],
-            pa.string(),
-        ),
-        "preferred_channel": strings(pop.preferred_channel),
-        "customer_since": date_array(pop.customer_since),
-        "in_core_banking": pa.array(pop.in_core),
-        "in_crm": pa.array(pop.in_crm),
-        "in_loyalty": pa.array(pop.in_loyalty),
-        "has_credit_card": pa.array(pop.has_card),
-        "is_caller": pa.array(pop.is_caller),
-        "has_login_device": pa.array(pop.has_login_device),
-        "has_anonymous_device": pa.array(pop.has_anon_device),
-    })
+    prev = _only(moved, prev_line)
+    table = pa.table(
+        {
+            "person_id": strings(pop.person_id),
+            "first_name": strings(pop.first_name),
+            "last_name": strings(pop.last_name),
+            "sex": strings(pop.sex),
+            "birth_date": date_array(pop.birth_date),
+            "national_id": strings(pop.national_id),
+            "email": strings(pop.email),
+            "previous_email": strings(pop.previous_email),
+            "mobile_phone": strings(pop.mobile),
+            "landline_phone": strings(pop.landline),
+            "address_line": strings(line),
+            "city": strings(pop.city(pop.city_index)),
+            "state": strings(pop.state(pop.city_index)),
+            "postal_code": strings(pop.postal_code),
+            "previous_address_line": strings(prev),
+            "previous_city": strings(_only(moved, pop.city(pop.prev_city_index))),
+            "previous_state": strings(_only(moved, pop.state(pop.prev_city_index))),
+            "previous_postal_code": strings(_only(moved, pop.prev_postal_code)),
+            "household_id": strings(
+                np.array([f"H{h + 1:07d}" for h in pop.household.tolist()], dtype=object)
+            ),
+            "namesake_of": strings(
+                np.array(
+                    [None if j < 0 else pop.person_id[j] for j in pop.namesake_of.tolist()],
+                    dtype=object,
+                )
+            ),
+            "annual_income": pa.array(np.round(pop.income).astype(np.int64)),
+            "employed": pa.array(pop.employed),
+            "occupation": strings(pop.occupation),
+            "employer": strings(pop.employer),
+            "interests": pa.array(
+                [
+                    ";".join(n for j, n in enumerate(ref.INTERESTS) if row[j])
+                    for row in pop.interests
+                ],
+                pa.string(),
+            ),
+            "preferred_channel": strings(pop.preferred_channel),
+            "customer_since": date_array(pop.customer_since),
+            "in_core_banking": pa.array(pop.in_core),
+            "in_crm": pa.array(pop.in_crm),
+            "in_loyalty": pa.array(pop.in_loyalty),
+            "has_credit_card": pa.array(pop.has_card),
+            "is_caller": pa.array(pop.is_caller),
+            "has_login_device": pa.array(pop.has_login_device),
+            "has_anonymous_device": pa.array(pop.has_anon_device),
+        }
+    )
     sink.write_csv("ground_truth_persons", "_ground_truth/persons.csv", table)
+
+
+def _only(keep: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Values where `keep`, None elsewhere (previous address only for movers)."""
+    out = values.astype(object).copy()
+    out[~keep] = None
+    return out
 
 
 def _write_manifest(
@@ -184,12 +216,14 @@ def _write_manifest(
     entries = []
     paths = sorted(sink.rows, key=lambda p: p.relative_to(sink.out_dir).as_posix())
     for i, path in enumerate(paths):
-        entries.append({
-            "path": path.relative_to(sink.out_dir).as_posix(),
-            "rows": sink.rows[path],
-            "bytes": path.stat().st_size,
-            "sha256": sha256_file(path),
-        })
+        entries.append(
+            {
+                "path": path.relative_to(sink.out_dir).as_posix(),
+                "rows": sink.rows[path],
+                "bytes": path.stat().st_size,
+                "sha256": sha256_file(path),
+            }
+        )
         if i % 50 == 0 or i == len(paths) - 1:
             sink.report("manifest", i + 1, len(paths))
     manifest = {

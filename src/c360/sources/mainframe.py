@@ -52,8 +52,15 @@ LOYALTY_TRAILER_LAYOUT: list[tuple[str, int, int, str]] = [
 ]
 TIERS = (("BRONZE", 0), ("SILVER", 5_000), ("GOLD", 25_000), ("PLATINUM", 100_000))
 CARDS_COLUMNS = (
-    "card_number_last4", "card_holder_name", "national_id", "birth_date", "credit_limit",
-    "statement_balance", "minimum_due", "statement_date", "days_past_due",
+    "card_number_last4",
+    "card_holder_name",
+    "national_id",
+    "birth_date",
+    "credit_limit",
+    "statement_balance",
+    "minimum_due",
+    "statement_date",
+    "days_past_due",
 )
 
 
@@ -97,14 +104,25 @@ def generate_loyalty(sink: Sink, pop: Population, seed: int, m: Messiness) -> No
     birth = _yyyymmdd(render.birth_dates(rng, pop, persons, m))
     addr = render.address(rng, pop, persons, m)
     points = np.minimum(np.exp(rng.normal(np.log(8_000.0), 1.2, k)).astype(np.int64), 10**11 - 1)
-    enrol_start = np.maximum(pop.birth_date[persons] + np.timedelta64(18 * 366, "D"),
-                             today - np.timedelta64(15 * 365, "D"))
-    enrolled = _yyyymmdd(render.random_times(rng, enrol_start, np.full(k, today)).astype("datetime64[D]"))
+    enrol_start = np.maximum(
+        pop.birth_date[persons] + np.timedelta64(18 * 366, "D"),
+        today - np.timedelta64(15 * 365, "D"),
+    )
+    enrolled = _yyyymmdd(
+        render.random_times(rng, enrol_start, np.full(k, today)).astype("datetime64[D]")
+    )
     national = noise.national_id_typos(rng, pop.national_id[persons], m.national_id_typo_rate)
     national[noise.mask(rng, k, m.loyalty_national_id_missing_rate)] = None
 
     name = f"loyalty_{stamp}.dat"
-    lines = [_pad("H" + fixed_field(name, 30, "X") + stamp + fixed_field(str(sequence_number(today)), 6, "9"))]
+    lines = [
+        _pad(
+            "H"
+            + fixed_field(name, 30, "X")
+            + stamp
+            + fixed_field(str(sequence_number(today)), 6, "9")
+        )
+    ]
     for i in range(k):
         tier = [t for t, floor in TIERS if points[i] >= floor][-1]
         values = {
@@ -119,8 +137,9 @@ def generate_loyalty(sink: Sink, pop: Population, seed: int, m: Messiness) -> No
             "enrolled_on": enrolled[i],
             "national_id": national[i] or "",
         }
-        lines.append("".join(fixed_field(values[f], length, kind)
-                             for f, _, length, kind in LOYALTY_LAYOUT))
+        lines.append(
+            "".join(fixed_field(values[f], length, kind) for f, _, length, kind in LOYALTY_LAYOUT)
+        )
     total = int(points.sum())
     lines.append(_pad("T" + fixed_field(str(k), 9, "9") + fixed_field(str(total), 15, "9")))
     data = ("\n".join(lines) + "\n").encode("ascii")
@@ -173,11 +192,21 @@ def generate_cards(sink: Sink, pop: Population, core: CoreBanking, seed: int, m:
     buf.write(f"HDR,cards,{stamp},{sequence_number(today)}\n")
     writer.writerow(CARDS_COLUMNS)
     for i in order:
-        writer.writerow([
-            f"{last4[i]:04d}", holder[i], national[i], birth[i], _money(int(core.card_limit_cents[i])),
-            _money(int(owed[i])), _money(int(minimum[i])), statement_s[i], int(dpd[i]),
-        ])
+        writer.writerow(
+            [
+                f"{last4[i]:04d}",
+                holder[i],
+                national[i],
+                birth[i],
+                _money(int(core.card_limit_cents[i])),
+                _money(int(owed[i])),
+                _money(int(minimum[i])),
+                statement_s[i],
+                int(dpd[i]),
+            ]
+        )
     buf.write(f"TRL,{k},{_money(int(owed.sum()))}\n")
-    sink.write_bytes("mainframe_cards", f"mainframe/cards_{stamp}.csv",
-                     buf.getvalue().encode("ascii"), k)
+    sink.write_bytes(
+        "mainframe_cards", f"mainframe/cards_{stamp}.csv", buf.getvalue().encode("ascii"), k
+    )
     sink.add_truth("mainframe_cards", [keys[i] for i in order], persons[order])

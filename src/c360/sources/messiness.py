@@ -179,4 +179,4 @@ class Messiness:
                 "late_event_rate bot_event_share"
             ).split()
         }
-        return cls(**zero, bot_devices=0)  # type: ignore[arg-type]
+        return cls(**zero, bot_devices=0)

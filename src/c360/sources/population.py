@@ -60,7 +60,7 @@ def weighted_sample(rng: np.random.Generator, weights: FloatArray, k: int) -> In
 def categorical(rng: np.random.Generator, probs: FloatArray) -> IntArray:
     """One category per row from a per-row probability matrix (rows sum to 1)."""
     cum = np.cumsum(probs, axis=1)
-    u = rng.random(probs.shape[0])[:, None]
+    u = rng.random(len(probs))[:, None]
     return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1).astype(np.int64)
 
 
@@ -188,10 +188,14 @@ def build_population(n: int, seed: int, logical_date: dt.date, m: Messiness) -> 
     postal = _postal_codes(rng, city)
 
     moved = rng.random(n) < m.mover_rate
-    prev_city = np.where(rng.random(n) < 0.6, city, rng.choice(n_cities, n, p=zipf_weights(n_cities, 6.0)))
+    prev_city = np.where(
+        rng.random(n) < 0.6, city, rng.choice(n_cities, n, p=zipf_weights(n_cities, 6.0))
+    )
     prev_street_no = np.exp(rng.uniform(0.0, np.log(9999.0), n)).astype(np.int64) + 1
     prev_street = np.array(STREETS, dtype=object)[rng.integers(0, len(STREETS), n)]
-    prev_suffix = rng.choice(len(ref.STREET_SUFFIXES), n, p=zipf_weights(len(ref.STREET_SUFFIXES), 2.0))
+    prev_suffix = rng.choice(
+        len(ref.STREET_SUFFIXES), n, p=zipf_weights(len(ref.STREET_SUFFIXES), 2.0)
+    )
     prev_unit = _units(rng, n)
     prev_postal = _postal_codes(rng, prev_city)
 
@@ -240,26 +244,36 @@ def build_population(n: int, seed: int, logical_date: dt.date, m: Messiness) -> 
     changed = rng.random(n) < m.email_change_rate
     previous_email = np.full(n, None, dtype=object)
     previous_email[changed] = _emails(
-        rng, first[changed], last[changed], birth[changed], ref.OLD_EMAIL_DOMAINS,
-        taken=set(email.tolist()), old_style=True,
+        rng,
+        first[changed],
+        last[changed],
+        birth[changed],
+        ref.OLD_EMAIL_DOMAINS,
+        taken=set(email.tolist()),
+        old_style=True,
     )
     area = np.array([ref.CITIES[i][3] for i in np.where(moved, prev_city, city)], dtype=np.int64)
     mobile_num = unique_integers(
         rng, n, lambda r, k: r.integers(200, 1000, k) * 10_000 + r.integers(0, 10_000, k)
     )
-    mobile = np.array([f"{a_}{s:07d}" for a_, s in zip(area.tolist(), mobile_num.tolist(), strict=True)],
-                      dtype=object)
+    mobile = np.array(
+        [f"{a_}{s:07d}" for a_, s in zip(area.tolist(), mobile_num.tolist(), strict=True)],
+        dtype=object,
+    )
     heads = np.flatnonzero(household == idx)
     has_landline = rng.random(len(heads)) < m.landline_rate
     landline = np.full(n, None, dtype=object)
     line_heads = heads[has_landline]
     line_num = unique_integers(
-        rng, len(line_heads),
+        rng,
+        len(line_heads),
         lambda r, k: r.integers(200, 1000, k) * 10_000 + r.integers(0, 10_000, k),
         taken=set(mobile_num.tolist()),
     )
     home_area = np.array([ref.CITIES[i][3] for i in city[line_heads]], dtype=np.int64)
-    landline[line_heads] = [f"{a_}{s:07d}" for a_, s in zip(home_area.tolist(), line_num.tolist(), strict=True)]
+    landline[line_heads] = [
+        f"{a_}{s:07d}" for a_, s in zip(home_area.tolist(), line_num.tolist(), strict=True)
+    ]
     landline[b] = landline[a]
 
     # Work and money.
@@ -276,39 +290,49 @@ def build_population(n: int, seed: int, logical_date: dt.date, m: Messiness) -> 
     employer = np.full(n, None, dtype=object)
     salaried = employed & ~self_employed
     employer[salaried] = np.array(ref.EMPLOYERS, dtype=object)[
-        rng.choice(len(ref.EMPLOYERS), int(salaried.sum()), p=zipf_weights(len(ref.EMPLOYERS), 10.0))
+        rng.choice(
+            len(ref.EMPLOYERS), int(salaried.sum()), p=zipf_weights(len(ref.EMPLOYERS), 10.0)
+        )
     ]
     salary_day = rng.choice(
-        np.array([1, 15, 25, 28, 5, 10, 20, 3], dtype=np.int64), n,
+        np.array([1, 15, 25, 28, 5, 10, 20, 3], dtype=np.int64),
+        n,
         p=np.array([0.3, 0.25, 0.15, 0.1, 0.05, 0.05, 0.05, 0.05]),
     )
     curve = np.clip(1.0 - ((ages - 50.0) / 25.0) ** 2, -1.0, 1.0)
-    mu = np.where(employed, np.log(52_000.0) + 0.35 * curve,
-                  np.where(ages >= 62, np.log(30_000.0), np.log(12_000.0)))
-    income = np.round(np.exp(rng.normal(mu, 0.55)), -2)
+    mu = np.where(
+        employed,
+        np.log(52_000.0) + 0.35 * curve,
+        np.where(ages >= 62, np.log(30_000.0), np.log(12_000.0)),
+    )
+    income = np.round(np.exp(rng.normal(mu, 0.55)), -2).astype(np.float64)
 
     # Interests, consents, channel preference.
     rich, high = income > 100_000, income > 60_000
-    probs = np.column_stack([
-        0.25 + 0.15 * (income > 80_000),
-        0.08 + 0.30 * rich + 0.10 * high,
-        np.where((ages >= 28) & (ages <= 50), 0.30, 0.08),
-        0.05 + 0.35 * (ages >= 50),
-        np.where(ages < 30, 0.30, 0.08),
-        np.full(n, 0.18),
-        0.10 + 0.15 * ((ages >= 35) & (ages <= 70)),
-        np.where(ages < 40, 0.20, 0.04),
-        0.12 + 0.08 * (ages >= 40),
-        0.06 + 0.25 * self_employed,
-    ])
+    probs = np.column_stack(
+        [
+            0.25 + 0.15 * (income > 80_000),
+            0.08 + 0.30 * rich + 0.10 * high,
+            np.where((ages >= 28) & (ages <= 50), 0.30, 0.08),
+            0.05 + 0.35 * (ages >= 50),
+            np.where(ages < 30, 0.30, 0.08),
+            np.full(n, 0.18),
+            0.10 + 0.15 * ((ages >= 35) & (ages <= 70)),
+            np.where(ages < 40, 0.20, 0.04),
+            0.12 + 0.08 * (ages >= 40),
+            0.06 + 0.25 * self_employed,
+        ]
+    )
     interests = rng.random((n, len(ref.INTERESTS))) < probs
     consent = rng.random((n, 4)) < np.array([0.62, 0.40, 0.25, 0.45])
     band = np.select([ages < 35, ages < 60], [0, 1], 2)
-    channel_probs = np.array([
-        [0.25, 0.15, 0.03, 0.02, 0.55],
-        [0.35, 0.12, 0.08, 0.10, 0.35],
-        [0.30, 0.05, 0.25, 0.30, 0.10],
-    ])[band]
+    channel_probs = np.array(
+        [
+            [0.25, 0.15, 0.03, 0.02, 0.55],
+            [0.35, 0.12, 0.08, 0.10, 0.35],
+            [0.30, 0.05, 0.25, 0.30, 0.10],
+        ]
+    )[band]
     preferred = np.array(CHANNELS, dtype=object)[categorical(rng, channel_probs)]
 
     # Relationship start with the bank: recent more likely, never before age 18.
@@ -317,14 +341,19 @@ def build_population(n: int, seed: int, logical_date: dt.date, m: Messiness) -> 
 
     # Source memberships (see Messiness: coverage).
     in_core = rng.random(n) < m.core_coverage
-    p_crm_core = 1.0 if m.core_coverage == 0 else float(
-        np.clip((m.crm_coverage - (1.0 - m.core_coverage)) / m.core_coverage, 0.0, 1.0)
+    p_crm_core = (
+        1.0
+        if m.core_coverage == 0
+        else float(np.clip((m.crm_coverage - (1.0 - m.core_coverage)) / m.core_coverage, 0.0, 1.0))
     )
     in_crm = np.where(in_core, rng.random(n) < p_crm_core, True)
     in_loyalty = rng.random(n) < m.loyalty_coverage
     has_card = np.zeros(n, dtype=bool)
-    has_card[weighted_sample(rng, np.where(in_core, np.sqrt(income), 0.0),
-                             int(round(n * m.card_coverage)))] = True
+    has_card[
+        weighted_sample(
+            rng, np.where(in_core, np.sqrt(income), 0.0), int(round(n * m.card_coverage))
+        )
+    ] = True
     is_caller = rng.random(n) < m.caller_coverage
     login_w = np.where(in_core, np.where(ages < 50, 1.5, np.where(ages < 70, 1.0, 0.5)), 0.0)
     has_login = np.zeros(n, dtype=bool)
@@ -334,18 +363,46 @@ def build_population(n: int, seed: int, logical_date: dt.date, m: Messiness) -> 
     return Population(
         logical_date=logical_date,
         person_id=np.array([f"P{i + 1:07d}" for i in range(n)], dtype=object),
-        sex=sex, first_name=first, last_name=last, birth_date=birth, national_id=national,
-        email=email, previous_email=previous_email, mobile=mobile, landline=landline,
-        street_number=street_no, street_name=street, street_suffix=suffix.astype(np.int64),
-        unit=unit, city_index=city, postal_code=postal, moved=moved,
-        prev_street_number=prev_street_no, prev_street_name=prev_street,
-        prev_street_suffix=prev_suffix.astype(np.int64), prev_unit=prev_unit,
-        prev_city_index=prev_city.astype(np.int64), prev_postal_code=prev_postal,
-        household=household, partner=partner, namesake_of=namesake_of, income=income,
-        employed=employed, occupation=occupation, employer=employer, salary_day=salary_day,
-        interests=interests, consent=consent, preferred_channel=preferred,
-        customer_since=since, in_core=in_core, in_crm=in_crm, in_loyalty=in_loyalty,
-        has_card=has_card, is_caller=is_caller, has_login_device=has_login,
+        sex=sex,
+        first_name=first,
+        last_name=last,
+        birth_date=birth,
+        national_id=national,
+        email=email,
+        previous_email=previous_email,
+        mobile=mobile,
+        landline=landline,
+        street_number=street_no,
+        street_name=street,
+        street_suffix=suffix.astype(np.int64),
+        unit=unit,
+        city_index=city,
+        postal_code=postal,
+        moved=moved,
+        prev_street_number=prev_street_no,
+        prev_street_name=prev_street,
+        prev_street_suffix=prev_suffix.astype(np.int64),
+        prev_unit=prev_unit,
+        prev_city_index=prev_city.astype(np.int64),
+        prev_postal_code=prev_postal,
+        household=household,
+        partner=partner,
+        namesake_of=namesake_of,
+        income=income,
+        employed=employed,
+        occupation=occupation,
+        employer=employer,
+        salary_day=salary_day,
+        interests=interests,
+        consent=consent,
+        preferred_channel=preferred,
+        customer_since=since,
+        in_core=in_core,
+        in_crm=in_crm,
+        in_loyalty=in_loyalty,
+        has_card=has_card,
+        is_caller=is_caller,
+        has_login_device=has_login,
         has_anon_device=has_anon,
     )
 

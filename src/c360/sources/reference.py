@@ -9,6 +9,9 @@ apostrophes on purpose: they exercise UTF-8 handling and ASCII folding downstrea
 
 from __future__ import annotations
 
+# Data tables stay compact: exclude them from the formatter.
+# fmt: off
+
 MALE_FIRST_NAMES: tuple[str, ...] = (
     "James", "Robert", "John", "Michael", "David", "William", "Richard", "Joseph", "Thomas",
     "Christopher", "Charles", "Daniel", "Matthew", "Anthony", "Mark", "Donald", "Steven",

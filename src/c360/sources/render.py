@@ -41,7 +41,7 @@ def address_lines(
     unit: ObjArray,
     format_noise_rate: float,
 ) -> ObjArray:
-    """"12 Oak St Apt 4B"; at the noise rate "12 Oak Street #4B" style variants instead."""
+    """ "12 Oak St Apt 4B"; at the noise rate "12 Oak Street #4B" style variants instead."""
     n = len(number)
     noisy = noise.mask(rng, n, format_noise_rate)
     out = np.empty(n, dtype=object)
@@ -61,7 +61,10 @@ def address_lines(
 
 
 def address(
-    rng: np.random.Generator, pop: Population, persons: IntArray, m: Messiness,
+    rng: np.random.Generator,
+    pop: Population,
+    persons: IntArray,
+    m: Messiness,
     stale_bias: float = 1.0,
 ) -> Address:
     """Current address, or the previous one for movers at `stale_address_rate * stale_bias`."""
@@ -91,8 +94,12 @@ def address(
 
 
 def emails(
-    rng: np.random.Generator, pop: Population, persons: IntArray, m: Messiness,
-    missing_rate: float, stale_bias: float = 1.0,
+    rng: np.random.Generator,
+    pop: Population,
+    persons: IntArray,
+    m: Messiness,
+    missing_rate: float,
+    stale_bias: float = 1.0,
 ) -> tuple[ObjArray, BoolArray, BoolArray]:
     """Email as a source holds it: stale for changers, sometimes missing, mistyped or mixed case.
 
@@ -112,20 +119,29 @@ def emails(
 
 
 def phones(
-    rng: np.random.Generator, pop: Population, persons: IntArray, m: Messiness,
-    landline_share: float, missing_rate: float,
+    rng: np.random.Generator,
+    pop: Population,
+    persons: IntArray,
+    m: Messiness,
+    landline_share: float,
+    missing_rate: float,
 ) -> ObjArray:
     """A phone number in a source's mixed formats: mobile, or the household landline."""
     n = len(persons)
     land = pop.landline[persons]
-    use_land = np.array([v is not None for v in land], dtype=bool) & (rng.random(n) < landline_share)
+    use_land = np.array([v is not None for v in land], dtype=bool) & (
+        rng.random(n) < landline_share
+    )
     digits = np.where(use_land, land, pop.mobile[persons])
     digits[noise.mask(rng, n, missing_rate)] = None
     return noise.format_phones(rng, digits, m.phone_format_noise_rate)
 
 
 def names(
-    rng: np.random.Generator, pop: Population, persons: IntArray, m: Messiness,
+    rng: np.random.Generator,
+    pop: Population,
+    persons: IntArray,
+    m: Messiness,
     nickname_boost: float = 1.0,
 ) -> tuple[ObjArray, ObjArray]:
     """First and last name with the source's name mess (nicknames, typos, case, spaces)."""

@@ -53,7 +53,9 @@ def cents_to_decimal(cents: npt.ArrayLike, valid: npt.NDArray[np.bool_] | None =
     return pa.Array.from_buffers(pa.decimal128(18, 2), len(values), buffers)
 
 
-def date_array(days: npt.NDArray[np.datetime64], valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+def date_array(
+    days: npt.NDArray[np.datetime64], valid: npt.NDArray[np.bool_] | None = None
+) -> pa.Array:
     """datetime64[D] values as an Arrow date32 column (written as YYYY-MM-DD)."""
     arr = pa.array(days.astype("datetime64[D]"), type=pa.date32())
     if valid is not None:
