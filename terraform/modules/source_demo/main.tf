@@ -20,14 +20,14 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "postgres" {
-  for_each = toset(var.allowed_security_group_ids)
+  for_each = var.allowed_security_group_ids
 
   security_group_id            = aws_security_group.this.id
   description                  = "PostgreSQL from ${each.key}"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
-  referenced_security_group_id = each.key
+  referenced_security_group_id = each.value
 }
 
 resource "aws_db_parameter_group" "this" {

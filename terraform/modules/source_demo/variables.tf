@@ -29,13 +29,13 @@ variable "private_subnet_ids" {
 }
 
 variable "allowed_security_group_ids" {
-  description = "Security groups allowed to connect on the PostgreSQL port (e.g. the Glue connection's)."
-  type        = list(string)
-  default     = []
+  description = "Security groups allowed to connect on the PostgreSQL port, by a static name (e.g. { glue = <Glue connection SG id> }); static keys keep for_each plannable."
+  type        = map(string)
+  default     = {}
 
   validation {
-    condition     = alltrue([for s in var.allowed_security_group_ids : can(regex("^sg-[0-9a-f]+$", s))])
-    error_message = "allowed_security_group_ids must be security group ids."
+    condition     = alltrue([for k, s in var.allowed_security_group_ids : can(regex("^[a-z][a-z0-9_-]*$", k))])
+    error_message = "allowed_security_group_ids keys must be lowercase names."
   }
 }
 

@@ -8,7 +8,7 @@ variables {
   prefix                     = "c360-test"
   vpc_id                     = "vpc-0123456789abcdef0"
   private_subnet_ids         = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
-  allowed_security_group_ids = ["sg-0cccccccccccccccc"]
+  allowed_security_group_ids = { glue = "sg-0cccccccccccccccc" }
   kms_key_arn                = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
 }
 
