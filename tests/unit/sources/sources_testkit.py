@@ -1,12 +1,14 @@
 """Readers for the generated source files, shared by the source-generator tests.
 
 They parse each file the way a downstream consumer would (json, csv, fixed width,
-gzip JSON lines), so the tests check the files, not the generator's internals.
+gzip JSON lines), so the tests check the files, not the generator's internals. Outputs never change
+within a test session, so the heavier readers are cached per path.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import json
 from pathlib import Path
@@ -20,12 +22,14 @@ SEED = 7
 NAME_MESS_OFF = Messiness(nickname_rate=0, typo_rate=0, case_noise_rate=0, whitespace_noise_rate=0)
 
 
+@functools.cache
 def read_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a headed CSV file as dicts (empty string for NULL)."""
     with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
+@functools.cache
 def crm_pages(out: Path) -> list[dict[str, Any]]:
     """The CRM API pages in page-number order."""
     pages = sorted((out / "crm" / "customers").glob("page-*.json"))
@@ -71,6 +75,7 @@ def event_files(out: Path) -> list[Path]:
     return sorted((out / "clickstream" / "events").rglob("*.jsonl.gz"))
 
 
+@functools.cache
 def events_of(path: Path) -> list[dict[str, Any]]:
     """Events of one clickstream file, in file order."""
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
@@ -82,11 +87,13 @@ def events(out: Path) -> list[dict[str, Any]]:
     return [e for p in event_files(out) for e in events_of(p)]
 
 
+@functools.cache
 def truth(out: Path) -> list[dict[str, str]]:
     """`_ground_truth/records.csv` rows."""
     return read_csv(out / "_ground_truth" / "records.csv")
 
 
+@functools.cache
 def persons(out: Path) -> dict[str, dict[str, str]]:
     """`_ground_truth/persons.csv` rows by person_id."""
     return {r["person_id"]: r for r in read_csv(out / "_ground_truth" / "persons.csv")}
