@@ -1,0 +1,13 @@
+terraform {
+  required_version = ">= 1.11.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "5.100.0"
+    }
+  }
+
+  # State stays on this machine: the emulator's state is in memory anyway.
+  backend "local" {}
+}
