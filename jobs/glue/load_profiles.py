@@ -1,0 +1,33 @@
+"""Glue Python shell job (Python 3.9): latest c360_customer_profile snapshot -> DynamoDB.
+
+Arguments: --c360-analytics-bucket, --c360-profiles-table (job defaults), optional
+--snapshot-date (default: the latest partition). Glue's own arguments are ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def main(argv: list[str]) -> None:
+    import boto3
+
+    from c360.serving.loader import load_profiles
+    from c360.serving.source import read_profiles
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--c360-analytics-bucket", required=True)
+    parser.add_argument("--c360-profiles-table", required=True)
+    parser.add_argument("--snapshot-date", default=None)
+    args, _glue_args = parser.parse_known_args(argv)
+    location = f"s3://{args.c360_analytics_bucket}/c360_customer_profile"
+    rows = read_profiles(location, args.snapshot_date, boto3.client("s3"))
+    report = load_profiles(args.c360_profiles_table, rows, boto3.client("dynamodb"))
+    print(f"loaded {report.profiles} profiles into {args.c360_profiles_table}: {report}")
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    main(sys.argv[1:])

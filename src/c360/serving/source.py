@@ -1,0 +1,87 @@
+"""Read the latest `c360_customer_profile` snapshot, from the local lake or from S3.
+
+The table is partitioned `snapshot_date=YYYY-MM-DD/` (ARCHITECTURE §4); the
+latest partition is the one to serve. S3 is read with boto3 (which follows the
+standard `AWS_ENDPOINT_URL`), one Parquet file at a time, so memory stays at one
+file's worth of rows. pyarrow is imported only here: the Lambda that serves
+profiles never needs it, the Glue Python shell job that loads them does.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+PARTITION = "snapshot_date"
+_PARTITION_DIR = re.compile(r"^snapshot_date=(\d{4}-\d{2}-\d{2})$")
+
+
+class SnapshotNotFound(FileNotFoundError):
+    """The profile table has no snapshot partition (or not the one asked for)."""
+
+
+def _split_s3(uri: str) -> tuple[str, str]:
+    bucket, _, prefix = uri[len("s3://"):].partition("/")
+    return bucket, prefix.strip("/")
+
+
+def snapshot_dates(location: str, s3_client: Any = None) -> list[str]:
+    """Snapshot dates present under the table location, oldest first."""
+    if location.startswith("s3://"):
+        bucket, prefix = _split_s3(location)
+        paginator = s3_client.get_paginator("list_objects_v2")
+        names = [
+            p["Prefix"].rstrip("/").rsplit("/", 1)[-1]
+            for page in paginator.paginate(Bucket=bucket, Prefix=prefix + "/", Delimiter="/")
+            for p in page.get("CommonPrefixes", [])
+        ]
+    else:
+        root = Path(location)
+        names = [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+    return sorted(m.group(1) for m in map(_PARTITION_DIR.match, names) if m)
+
+
+def _files(location: str, snapshot: str, s3_client: Any) -> list[str]:
+    if location.startswith("s3://"):
+        bucket, prefix = _split_s3(location)
+        paginator = s3_client.get_paginator("list_objects_v2")
+        part = f"{prefix}/{PARTITION}={snapshot}/"
+        return sorted(
+            f"s3://{bucket}/{o['Key']}"
+            for page in paginator.paginate(Bucket=bucket, Prefix=part)
+            for o in page.get("Contents", []) if o["Key"].endswith(".parquet")
+        )
+    folder = Path(location) / f"{PARTITION}={snapshot}"
+    return sorted(str(p) for p in folder.rglob("*.parquet"))
+
+
+def _open(path: str, s3_client: Any) -> Any:
+    if path.startswith("s3://"):
+        bucket, key = _split_s3(path)
+        return io.BytesIO(s3_client.get_object(Bucket=bucket, Key=key)["Body"].read())
+    return path
+
+
+def read_profiles(location: str, snapshot: str | None = None, s3_client: Any = None
+                  ) -> Iterator[dict[str, Any]]:
+    """Profile rows of one snapshot (default: the latest), `snapshot_date` included."""
+    import pyarrow.parquet as pq
+
+    dates = snapshot_dates(location, s3_client)
+    if not dates:
+        raise SnapshotNotFound(f"no {PARTITION}=... partition under {location}")
+    snapshot = snapshot or dates[-1]
+    if snapshot not in dates:
+        raise SnapshotNotFound(f"snapshot {snapshot} not found under {location}")
+    files = _files(location, snapshot, s3_client)
+    if not files:
+        raise SnapshotNotFound(f"snapshot {snapshot} under {location} has no Parquet file")
+    for path in files:
+        parquet = pq.ParquetFile(_open(path, s3_client))
+        for batch in parquet.iter_batches(batch_size=1000):
+            for row in batch.to_pylist():
+                row[PARTITION] = snapshot
+                yield row

@@ -1,0 +1,231 @@
+"""Every place the harness bends moto, each named after the moto limit it works around.
+
+Applied only inside the emulator process (`server.py`), never in production
+code. moto is pinned to 5.2.5: these patch its internals, so a moto upgrade
+must re-run `tests/integration` (they fail loudly if an attribute moved).
+
+| name                          | moto limit (5.2.5)                                            |
+|-------------------------------|---------------------------------------------------------------|
+| LAMBDA_INVOKE_WITHOUT_DOCKER  | `Invoke` runs handlers only in Docker                         |
+| SFN_EXECUTE_STATE_MACHINE     | Step Functions interprets ASL only with this config switch    |
+| SFN_VALIDATE_AND_VERSIONS     | no `ValidateStateMachineDefinition`/`ListStateMachineVersions` |
+|                               | (the Terraform AWS provider >= 5.67 calls both)               |
+| GLUE_PYTHONSHELL_RUNS_SCRIPT  | Glue job runs never run their script; they always SUCCEED     |
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+import tempfile
+import threading
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from . import runtime
+
+log = logging.getLogger("c360.harness")
+
+APPLIED: list[str] = []
+"""Names of the workarounds in force (printed by `python -m tests.harness`)."""
+
+
+class _Context:
+    """Where the emulator listens, and a scratch folder for unpacked artifacts."""
+
+    endpoint = ""
+    region = "us-east-1"
+    scratch = Path(tempfile.gettempdir())
+
+
+CONTEXT = _Context()
+
+
+def _s3_bytes(uri: str) -> bytes:
+    """An object from the emulator's own S3 (through its endpoint, like AWS would read it)."""
+    import boto3
+
+    bucket, _, key = uri[len("s3://"):].partition("/")
+    client = boto3.client("s3", endpoint_url=CONTEXT.endpoint, region_name=CONTEXT.region,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    return client.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+# --- LAMBDA_INVOKE_WITHOUT_DOCKER -------------------------------------------------
+# moto's LambdaFunction._invoke_lambda(event) starts a Docker container and
+# returns (payload, errored, logs); it is the only place moto needs Docker.
+# Replacement: unpack the deployed zip (moto keeps its bytes in `code_bytes`)
+# and run its handler in a child Python that sees only the zip and the
+# libraries of the Lambda runtime, with the function's environment and the
+# emulator endpoint. Step Functions `lambda:invoke` tasks go through the same
+# path, so they run the real artifact too.
+
+def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+    self.logs_backend.ensure_log_group(self.logs_group_name)  # as moto's own does first
+    code_dir = CONTEXT.scratch / "lambda" / self.code_digest.replace(":", "_")
+    if not code_dir.is_dir():
+        tmp = code_dir.with_suffix(".partial")
+        with zipfile.ZipFile(BytesIO(self.code_bytes)) as zf:
+            zf.extractall(tmp)
+        tmp.rename(code_dir)
+    env = runtime.base_environment(CONTEXT.endpoint, self.region)
+    env.update({
+        "AWS_LAMBDA_FUNCTION_NAME": self.function_name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_size),
+        "AWS_LAMBDA_FUNCTION_VERSION": str(self.version),
+        "C360_EMULATOR_FUNCTION_ARN": self.function_arn,
+    })
+    env.update({k: str(v) for k, v in self.environment_vars.items()})
+    payload = event if isinstance(event, str) else json.dumps(event or {})
+    libraries = runtime.runtime_dir(runtime.LAMBDA_LIBRARIES, CONTEXT.scratch)
+    code, result, logs = runtime.run_python(
+        "handler", [code_dir], libraries, self.handler, payload, env,
+        timeout=float(self.timeout))
+    self.save_logs(logs)
+    if code == -1:
+        result = json.dumps({"errorMessage": f"Task timed out after {self.timeout} seconds",
+                             "errorType": "Sandbox.Timedout"})
+    return result or "null", code != 0, logs
+
+
+def lambda_invoke_without_docker() -> None:
+    from moto.awslambda.models import LambdaFunction
+
+    LambdaFunction._invoke_lambda = _invoke_lambda  # type: ignore[method-assign]
+    APPLIED.append("LAMBDA_INVOKE_WITHOUT_DOCKER")
+
+
+# --- SFN_EXECUTE_STATE_MACHINE ----------------------------------------------------
+# moto only records executions unless `stepfunctions.execute_state_machine` is
+# on; then its ASL interpreter runs them, calling services through
+# http://localhost:$MOTO_PORT (server.py sets MOTO_PORT to the real port).
+
+def sfn_execute_state_machine() -> None:
+    from moto.core.config import default_user_config
+
+    default_user_config["stepfunctions"] = {"execute_state_machine": True}
+    APPLIED.append("SFN_EXECUTE_STATE_MACHINE")
+
+
+# --- SFN_VALIDATE_AND_VERSIONS ----------------------------------------------------
+# The Terraform AWS provider (>= 5.67) calls ValidateStateMachineDefinition on
+# plan and ListStateMachineVersions on read; moto implements neither. The
+# validation answer parses the definition with moto's own ASL parser, so a
+# definition moto cannot run is reported as FAIL rather than waved through.
+
+def _validate_state_machine_definition(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    try:
+        AmazonStateLanguageParser.parse(self._get_param("definition"))
+    except Exception as exc:  # the parser raises several types; all mean "invalid"
+        return ActionResult({"result": "FAIL", "diagnostics": [
+            {"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": str(exc)[:500]}
+        ]})
+    return ActionResult({"result": "OK", "diagnostics": []})
+
+
+def _list_state_machine_versions(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    return ActionResult({"stateMachineVersions": []})
+
+
+def sfn_validate_and_versions() -> None:
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    StepFunctionResponse.validate_state_machine_definition = (  # type: ignore[attr-defined]
+        _validate_state_machine_definition)
+    StepFunctionResponse.list_state_machine_versions = (  # type: ignore[attr-defined]
+        _list_state_machine_versions)
+    APPLIED.append("SFN_VALIDATE_AND_VERSIONS")
+
+
+# --- GLUE_PYTHONSHELL_RUNS_SCRIPT -------------------------------------------------
+# moto's Glue job runs go STARTING -> RUNNING -> SUCCEEDED without running
+# anything, so a state machine's Glue poll loop never sees a failure. For
+# `pythonshell` jobs the harness runs the real script from its S3
+# ScriptLocation, with the wheels of `--extra-py-files` on its path and the
+# libraries of Glue's Python shell `analytics` set, in a background thread:
+# the run is RUNNING until the script ends, then SUCCEEDED or FAILED (with
+# ErrorMessage). Spark (`glueetl`) jobs keep moto's behaviour: they never run.
+
+
+
+def _run_pythonshell(job: Any, run: Any) -> None:
+    folder = Path(tempfile.mkdtemp(prefix=f"glue-{run.job_run_id[:12]}-", dir=CONTEXT.scratch))
+    try:
+        script = folder / "script.py"
+        script.write_bytes(_s3_bytes(job.command["ScriptLocation"]))
+        arguments = dict(run.arguments or {})
+        code_path = []
+        for n, uri in enumerate(filter(None, arguments.get("--extra-py-files", "").split(","))):
+            target = folder / f"py{n}"
+            with zipfile.ZipFile(BytesIO(_s3_bytes(uri.strip()))) as zf:
+                zf.extractall(target)
+            code_path.append(target)
+        argv = [item for key, value in sorted(arguments.items()) for item in (key, str(value))]
+        argv += ["--JOB_NAME", job.name, "--JOB_RUN_ID", run.job_run_id]
+        env = runtime.base_environment(CONTEXT.endpoint, CONTEXT.region)
+        libraries = runtime.runtime_dir(runtime.GLUE_PYTHONSHELL_LIBRARIES, CONTEXT.scratch)
+        code, _, logs = runtime.run_python(
+            "script", code_path, libraries, str(script), json.dumps(argv), env,
+            timeout=60.0 * (job.timeout or 10))
+        run.c360_logs = logs
+        if code == 0:
+            _finish(run, "SUCCEEDED")
+        else:
+            last = [line for line in logs.strip().splitlines() if line.strip()][-1:] or ["?"]
+            _finish(run, "TIMEOUT" if code == -1 else "FAILED", last[0][:1000])
+        log.info("glue %s %s: %s (%s)", job.name, run.job_run_id, run.status,
+                 shlex.join(argv)[:200])
+    except Exception as exc:  # the run must end whatever went wrong in the harness
+        _finish(run, "FAILED", f"harness could not run the script: {exc}")
+
+
+def _finish(run: Any, state: str, message: str = "") -> None:
+    run.c360_error = message
+    run._transitions = [(state, state)]
+    run.status = state
+
+
+def glue_pythonshell_runs_script() -> None:
+    from moto.glue.models import FakeJob, FakeJobRun
+
+    original_start = FakeJob.start_job_run
+    original_as_dict = FakeJobRun.as_dict
+
+    def start_job_run(self: Any, *args: Any, **kwargs: Any) -> str:
+        run_id = original_start(self, *args, **kwargs)
+        if (self.command or {}).get("Name") == "pythonshell":
+            run = next(r for r in self.job_runs if r.job_run_id == run_id)
+            run._transitions = [("RUNNING", "RUNNING")]
+            run.status = "RUNNING"
+            threading.Thread(target=_run_pythonshell, args=(self, run), daemon=True,
+                             name=f"glue-{run_id[:12]}").start()
+        return run_id
+
+    def as_dict(self: Any) -> dict[str, Any]:
+        answer = original_as_dict(self)
+        if getattr(self, "c360_error", ""):
+            answer["ErrorMessage"] = self.c360_error
+        return answer
+
+    FakeJob.start_job_run = start_job_run  # type: ignore[method-assign]
+    FakeJobRun.as_dict = as_dict  # type: ignore[method-assign]
+    APPLIED.append("GLUE_PYTHONSHELL_RUNS_SCRIPT")
+
+
+def apply_all(endpoint: str, region: str, scratch: Path) -> list[str]:
+    """Install every workaround (once per process) for the emulator at `endpoint`."""
+    CONTEXT.endpoint, CONTEXT.region, CONTEXT.scratch = endpoint, region, scratch
+    if not APPLIED:
+        lambda_invoke_without_docker()
+        sfn_execute_state_machine()
+        sfn_validate_and_versions()
+        glue_pythonshell_runs_script()
+    return list(APPLIED)
