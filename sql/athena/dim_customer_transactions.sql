@@ -26,8 +26,10 @@ per_customer as (
                       then total_amount else 0 end) / 3 as decimal(18, 2)) as avg_monthly_income,
         count(distinct case when direction = 'credit' and category = 'salary'
                             and months_ago between 1 and 4 then month end) as salary_months,
-        sum(case when direction = 'debit' then transaction_count else 0 end) as debit_count_12m,
-        sum(case when direction = 'credit' then transaction_count else 0 end) as credit_count_12m
+        cast(sum(case when direction = 'debit' then transaction_count else 0 end) as bigint)
+            as debit_count_12m,
+        cast(sum(case when direction = 'credit' then transaction_count else 0 end) as bigint)
+            as credit_count_12m
     from windowed
     group by customer_id
 ),

@@ -30,7 +30,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=False, highlight=False)
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, highlight=False)
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
@@ -138,7 +138,8 @@ def run_cmd(
 def print_run_summary(manifest: Any, settings: Settings) -> None:
     table = Table(title=f"run {manifest.run_id} on {manifest.engine}")
     for col in ("step", "kind", "rows in", "rows out", "quarantined", "seconds"):
-        table.add_column(col, justify="left" if col in ("step", "kind") else "right")
+        table.add_column(col, justify="left" if col in ("step", "kind") else "right",
+                         no_wrap=True)
     for s in manifest.steps:
         table.add_row(s.step, s.kind, f"{s.rows_in:,}", f"{s.rows_out:,}",
                       f"{s.rows_quarantined:,}", f"{s.seconds:.2f}")

@@ -205,21 +205,27 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
     return final.sql(dialect=SPARK)
 
 
-def stage_projection(contract: Contract, view: str) -> str:
+def _relative_source_file(raw_root: str) -> str:
+    """`_source_file` relative to the RAW root, so outputs do not depend on where the lake is."""
+    prefix = exp.Literal.string(raw_root.rstrip("/") + "/").sql(SPARK)
+    return f"replace(_source_file, {prefix}, '') as _source_file"
+
+
+def stage_projection(contract: Contract, view: str, raw_root: str) -> str:
     """Good, newest rows: the stg_* table (contract columns + `_source_file`)."""
-    cols = ", ".join([c.name for c in contract.columns] + ["_source_file"])
+    cols = ", ".join([c.name for c in contract.columns] + [_relative_source_file(raw_root)])
     return parse_one(
         f"select {cols} from {view} where _reason = '' and _rank = 1", read=SPARK
     ).sql(SPARK)
 
 
-def quarantine_projection(contract: Contract, view: str) -> str:
+def quarantine_projection(contract: Contract, view: str, raw_root: str) -> str:
     """Rejected rows with their reason: the quarantine_* table (raw text kept)."""
     raw_cols = ", ".join(f"_raw_{c.name} as {c.name}" for c in contract.columns)
     keys = ", ".join(contract.keys)
     dup = f"'duplicate: superseded by a newer record with the same {keys}'"
     return parse_one(
-        f"select {raw_cols}, _source_file, "
+        f"select {raw_cols}, {_relative_source_file(raw_root)}, "
         f"case when _reason = '' then {dup} else _reason end as _reason "
         f"from {view} where _reason <> '' or _rank > 1",
         read=SPARK,

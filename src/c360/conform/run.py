@@ -65,8 +65,11 @@ def conform_dataset(engine: Engine, contract: Contract, files: list[str]) -> Con
     view = f"conform_{contract.dataset}"
     engine.register_view(view, conform_sql(contract, contract.raw_table, engine.dialect), "spark")
     rows_in = engine.count(view)
-    staged = engine.write_table(contract.stage_table, stage_projection(contract, view), "spark")
+    raw_root = engine.lake.layer_roots["raw"]
+    staged = engine.write_table(
+        contract.stage_table, stage_projection(contract, view, raw_root), "spark"
+    )
     quarantined = engine.write_table(
-        contract.quarantine_table, quarantine_projection(contract, view), "spark"
+        contract.quarantine_table, quarantine_projection(contract, view, raw_root), "spark"
     )
     return ConformResult(contract.dataset, rows_in, staged, quarantined)

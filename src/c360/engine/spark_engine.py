@@ -43,6 +43,8 @@ def local_spark_session(threads: int = 2) -> Any:
         .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
         .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}/derby")
         .config("spark.sql.parquet.compression.codec", "snappy")
+        # Instants as TIMESTAMP_MICROS (UTC-adjusted), as DuckDB writes them; not legacy INT96.
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.memory", "4g")

@@ -9,6 +9,7 @@ conversion happens here into `work_dir`.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 from pathlib import Path
@@ -51,7 +52,8 @@ def core_banking_table_to_parquet(sources: Path, table: str, work_dir: Path) -> 
     csv_path = _require_dir(sources / "core_banking", "core_banking") / f"{table}.csv"
     if not csv_path.is_file():
         raise DeliveryError(f"core_banking: {csv_path} does not exist")
-    header = csv_path.open(encoding="utf-8").readline().strip().split(",")
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), [])
     opts = pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
                                 strings_can_be_null=True)
     try:
