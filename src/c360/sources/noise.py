@@ -42,20 +42,18 @@ def typo(word: str, rng: np.random.Generator) -> str:
     if kind == 0:
         low = chars[pos].lower()
         options = KEYBOARD_NEIGHBOURS.get(low)
-        if not options:
-            return word
+        if not options:  # no neighbours known (e.g. "ñ"): drop the letter instead
+            return word[:pos] + word[pos + 1 :]
         repl = options[int(rng.integers(0, len(options)))]
         chars[pos] = repl.upper() if chars[pos].isupper() else repl
     elif kind == 1:
         del chars[pos]
     else:
         prev = pos - 1
-        if chars[prev] == chars[pos] or not chars[prev].isalpha():
-            return word[:pos] + word[pos + 1 :]  # transposing equal letters is invisible
-        first_upper = chars[prev].isupper()
+        if prev == letters[0] or chars[prev] == chars[pos] or not chars[prev].isalpha():
+            # Keep the first letter, and transposing equal letters is invisible: delete.
+            return word[:pos] + word[pos + 1 :]
         chars[prev], chars[pos] = chars[pos], chars[prev]
-        if first_upper and prev == 0:
-            chars[0], chars[1] = chars[0].upper(), chars[1].lower()
     return "".join(chars)
 
 
