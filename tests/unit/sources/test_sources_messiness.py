@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import sources_testkit as kit
@@ -139,3 +141,11 @@ def test_messiness_to_dict_holds_every_field_sorted() -> None:
     values = Messiness().to_dict()
 
     assert list(values) == sorted(f.name for f in dataclasses.fields(Messiness))
+
+
+def test_docs_table_lists_every_messiness_field_with_its_default() -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "sources.md"
+    rows = re.findall(r"^\| `(\w+)` \| ([0-9.]+) \|", docs.read_text(encoding="utf-8"), re.M)
+
+    documented = {name: float(default) for name, default in rows}
+    assert documented == {k: float(v) for k, v in Messiness().to_dict().items()}
