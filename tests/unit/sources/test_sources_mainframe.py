@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,3 +74,12 @@ def test_cards_holder_name_is_last_comma_first(out: Path) -> None:
     assert details
     assert all(", " in d["card_holder_name"] for d in details)
     assert all(d["card_holder_name"] == d["card_holder_name"].upper() for d in details)
+
+
+def test_docs_loyalty_table_matches_the_layout_constant() -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "sources.md"
+    rows = re.findall(
+        r"^\| `(\w+)` \| (\d+) \| (\d+) \| (\w) \|", docs.read_text(encoding="utf-8"), re.M
+    )
+
+    assert [(f, int(s), int(n), t) for f, s, n, t in rows] == LOYALTY_LAYOUT
