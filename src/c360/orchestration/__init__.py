@@ -1,0 +1,1 @@
+"""Orchestration: Step Functions state machines generated from the pipeline declaration."""

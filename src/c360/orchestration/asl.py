@@ -1,0 +1,526 @@
+"""Step Functions definitions (ASL) generated from the pipeline declaration.
+
+`state_machine(steps, schedule)` turns the steps of one schedule into one state
+machine. Steps run in stages: a step's stage is one more than the latest stage
+of the steps it reads from, so every input is complete before its reader
+starts; a stage with several steps is a `Parallel` state (one branch per step).
+
+Each step becomes the states of its kind's AWS integration:
+
+| kind                      | states                                                             |
+|---------------------------|--------------------------------------------------------------------|
+| `lambda`                  | `lambda:invoke`                                                    |
+| `glue_spark`/`glue_python`| `glue:startJobRun` → Wait → `aws-sdk:glue:getJobRun` → Choice loop |
+| `athena`                  | per statement: `athena:startQueryExecution` → Wait →               |
+|                           | `athena:getQueryExecution` → Choice loop                           |
+| `emr_spark`/`emr_hive`    | `emr-serverless:startJobRun` → Wait →                              |
+|                           | `aws-sdk:emrserverless:getJobRun` → Choice loop                    |
+
+The `.sync` integrations are avoided on purpose: start → wait → poll is what
+the AWS emulator can run, and it behaves the same in AWS.
+
+Failure is never silent (the seed's state machines fell through a failed
+query): every Task retries transient errors with exponential backoff and
+catches everything else into `RecordFailure: <step>` (an SNS alert carrying the
+state data with the error) and then `Failed: <step>`, a Fail state. A job that
+ends FAILED/TIMEOUT/... takes the same path. A Parallel stage catches its
+branch's failure and ends the run in `Run failed`; any error outside a step
+goes through the top-level `RecordFailure` first.
+
+Names and ARNs are Terraform `templatefile()` placeholders (`${...}`, listed in
+`PLACEHOLDERS`); the execution input is `{"logical_date": "YYYY-MM-DD"}`.
+
+`python -m c360.orchestration.asl [--check]` writes (or checks) `stepfunctions/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+
+from c360.lake import layer_of
+from c360.models import load_model
+from c360.pipeline.definition import SCHEDULES, Schedule, Step, steps_for
+
+PLACEHOLDERS: dict[str, str] = {
+    "alerts_topic_arn": "SNS topic ARN that receives a message for every failed step",
+    "lambda_crm_ingest_arn": "ARN of the crm_ingest Lambda (CRM API → RAW)",
+    "lambda_mainframe_export_arn": "ARN of the mainframe_export Lambda (mainframe files → RAW)",
+    "lambda_file_drop_ingest_arn": "ARN of the file_drop_ingest Lambda (clickstream, calls → RAW)",
+    "glue_job_conform": "name of the Glue Spark job conform (RAW → STAGE)",
+    "glue_job_extract_core_banking": "name of the Glue Spark job extract_core_banking (JDBC)",
+    "glue_job_load_profiles": "name of the Glue Python shell job load_profiles (→ DynamoDB)",
+    "athena_workgroup": "Athena workgroup that runs the Trino models",
+    "stage_database": "Glue database of the STAGE layer (stg_*, int_*)",
+    "analytics_database": "Glue database of the ANALYTICS layer (dim_*, fct_*, c360_*)",
+    "emr_spark_application_id": "EMR Serverless SPARK application id",
+    "emr_hive_application_id": "EMR Serverless HIVE application id",
+    "emr_execution_role_arn": "IAM role ARN the EMR Serverless job runs assume",
+    "artifacts_bucket": "artifacts bucket name (jobs/<version>/..., wheel/<version>/...)",
+    "artifact_version": "artifact version deployed (package version + git sha)",
+    "package_version": "c360 package version (names the wheel c360-<v>-py3-none-any.whl)",
+}
+"""Every `${name}` the generated definitions use → what Terraform must pass for it."""
+
+LAMBDA_RETRY_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException",
+                       "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
+GLUE_RETRY_ERRORS = ["Glue.InternalServiceException", "Glue.OperationTimeoutException",
+                     "Glue.ThrottlingException"]
+ATHENA_RETRY_ERRORS = ["Athena.TooManyRequestsException", "Athena.InternalServerException"]
+EMR_RETRY_ERRORS = ["EmrServerless.InternalServerException", "EmrServerless.ThrottlingException"]
+SNS_RETRY_ERRORS = ["SNS.ThrottledException", "SNS.InternalErrorException"]
+STEP_FAILED = "C360.StepFailed"
+
+
+@dataclass(frozen=True)
+class Poll:
+    """How a start → wait → poll loop reads its job's state."""
+
+    wait_seconds: int
+    state_path: str
+    succeeded: tuple[str, ...]
+    failed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Tunables of the generated definitions (tests shorten the waits)."""
+
+    glue_wait_seconds: int = 30
+    athena_wait_seconds: int = 10
+    emr_wait_seconds: int = 60
+    retry_interval_seconds: int = 5
+    retry_max_attempts: int = 3
+    retry_backoff_rate: float = 2.0
+    retry_max_delay_seconds: int = 120
+    placeholders: Mapping[str, str] = field(default_factory=dict)
+    """Extra `${...}` names allowed (e.g. a test's own Lambda)."""
+
+
+class AslError(ValueError):
+    """A step cannot be turned into states (unknown kind or resource)."""
+
+
+def placeholder(name: str) -> str:
+    return "${" + name + "}"
+
+
+def _retry(errors: list[str], options: Options) -> list[dict[str, Any]]:
+    return [{
+        "ErrorEquals": errors,
+        "IntervalSeconds": options.retry_interval_seconds,
+        "MaxAttempts": options.retry_max_attempts,
+        "BackoffRate": options.retry_backoff_rate,
+        "MaxDelaySeconds": options.retry_max_delay_seconds,
+        "JitterStrategy": "FULL",
+    }]
+
+
+def _catch(step: Step) -> list[dict[str, Any]]:
+    return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
+             "Next": f"RecordFailure: {step.name}"}]
+
+
+def _task(step: Step, resource: str, parameters: dict[str, Any], retry_errors: list[str],
+          options: Options, result_path: str | None, nxt: str,
+          result_selector: dict[str, str] | None = None) -> dict[str, Any]:
+    state: dict[str, Any] = {"Type": "Task", "Resource": resource, "Parameters": parameters}
+    if result_selector:
+        state["ResultSelector"] = result_selector
+    state.update({"ResultPath": result_path, "Retry": _retry(retry_errors, options),
+                  "Catch": _catch(step), "Next": nxt})
+    return state
+
+
+def _run_arguments(step: Step) -> dict[str, str]:
+    """The step's declared arguments plus the run's logical date and id (JSONPath)."""
+    args = {key: value for key, value in step.arguments}
+    args["--logical-date.$"] = "$.logical_date"
+    args["--run-id.$"] = "$.run_id"
+    return args
+
+
+def _poll_loop(step: Step, label: str, start: dict[str, Any], poll: dict[str, Any],
+               spec: Poll, nxt: str) -> dict[str, dict[str, Any]]:
+    """start → wait → poll → Choice (done → nxt, failed → failure, else wait)."""
+    wait, check, done, failed = (f"{label}: wait", f"{label}: poll", f"{label}: done?",
+                                 f"{label}: failed")
+    start["Next"] = wait
+    poll["Next"] = done
+    return {
+        label: start,
+        wait: {"Type": "Wait", "Seconds": spec.wait_seconds, "Next": check},
+        check: poll,
+        done: {
+            "Type": "Choice",
+            "Choices": [
+                {"Or": [{"Variable": spec.state_path, "StringEquals": s} for s in spec.succeeded],
+                 "Next": nxt} if len(spec.succeeded) > 1 else
+                {"Variable": spec.state_path, "StringEquals": spec.succeeded[0], "Next": nxt},
+                {"Or": [{"Variable": spec.state_path, "StringEquals": s} for s in spec.failed],
+                 "Next": failed},
+            ],
+            "Default": wait,
+        },
+        failed: {
+            "Type": "Pass",
+            "Parameters": {"Error": "C360.JobFailed",
+                           "Cause.$": f"States.JsonToString({spec.state_path})"},
+            "ResultPath": "$.failure",
+            "Next": f"RecordFailure: {step.name}",
+        },
+    }
+
+
+def _lambda_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
+    payload = {key.lstrip("-").replace("-", "_"): value for key, value in step.arguments}
+    payload.update({"step": step.name, "logical_date.$": "$.logical_date",
+                    "run_id.$": "$.run_id"})
+    params = {"FunctionName": placeholder(f"lambda_{step.resource}_arn"), "Payload": payload}
+    return {step.name: _task(step, "arn:aws:states:::lambda:invoke", params,
+                             LAMBDA_RETRY_ERRORS, options, None, nxt)}
+
+
+def _glue_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
+    job = placeholder(f"glue_job_{step.resource}")
+    start = _task(step, "arn:aws:states:::glue:startJobRun",
+                  {"JobName": job, "Arguments": _run_arguments(step)},
+                  GLUE_RETRY_ERRORS, options, "$.job", nxt,
+                  result_selector={"JobRunId.$": "$.JobRunId"})
+    # Several steps share one job (conform): queueing behind its concurrency limit
+    # is expected, so that error gets a longer, separate retrier.
+    start["Retry"].insert(0, {
+        "ErrorEquals": ["Glue.ConcurrentRunsExceededException"], "IntervalSeconds": 60,
+        "MaxAttempts": 20, "BackoffRate": 1.5, "MaxDelaySeconds": 300, "JitterStrategy": "FULL",
+    })
+    poll = _task(step, "arn:aws:states:::aws-sdk:glue:getJobRun",
+                 {"JobName": job, "RunId.$": "$.job.JobRunId"},
+                 GLUE_RETRY_ERRORS, options, "$.job.poll", nxt)
+    spec = Poll(options.glue_wait_seconds, "$.job.poll.JobRun.JobRunState", ("SUCCEEDED",),
+                ("FAILED", "ERROR", "TIMEOUT", "STOPPED"))
+    return _poll_loop(step, step.name, start, poll, spec, nxt)
+
+
+def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
+    bucket, version = placeholder("artifacts_bucket"), placeholder("artifact_version")
+    args = [item for pair in step.arguments for item in pair]
+    argv = ", ".join([*(f"'{a}'" for a in args), "'--logical-date'", "$.logical_date",
+                      "'--run-id'", "$.run_id"])
+    if step.kind == "emr_hive":
+        app = placeholder("emr_hive_application_id")
+        driver: dict[str, Any] = {"Hive": {
+            "Query": f"s3://{bucket}/jobs/{version}/emr/hive/{step.resource}.hql",
+            "Parameters.$": "States.Format('--hivevar logical_date={} --hivevar run_id={}', "
+                            "$.logical_date, $.run_id)",
+        }}
+    else:
+        app = placeholder("emr_spark_application_id")
+        wheel = (f"s3://{bucket}/wheel/{version}/c360-{placeholder('package_version')}"
+                 "-py3-none-any.whl")
+        driver = {"SparkSubmit": {
+            "EntryPoint": f"s3://{bucket}/jobs/{version}/emr/{step.resource}.py",
+            "EntryPointArguments.$": f"States.Array({argv})",
+            "SparkSubmitParameters": f"--conf spark.submit.pyFiles={wheel}",
+        }}
+    start = _task(step, "arn:aws:states:::emr-serverless:startJobRun", {
+        "ApplicationId": app,
+        "ExecutionRoleArn": placeholder("emr_execution_role_arn"),
+        "Name.$": f"States.Format('{step.name}-{{}}', $.run_id)",
+        "ClientToken.$": "States.UUID()",
+        "JobDriver": driver,
+    }, EMR_RETRY_ERRORS, options, "$.emr", nxt,
+        result_selector={"ApplicationId.$": "$.ApplicationId", "JobRunId.$": "$.JobRunId"})
+    poll = _task(step, "arn:aws:states:::aws-sdk:emrserverless:getJobRun",
+                 {"ApplicationId.$": "$.emr.ApplicationId", "JobRunId.$": "$.emr.JobRunId"},
+                 EMR_RETRY_ERRORS, options, "$.emr.poll", nxt)
+    spec = Poll(options.emr_wait_seconds, "$.emr.poll.JobRun.State", ("SUCCESS",),
+                ("FAILED", "CANCELLED"))
+    return _poll_loop(step, step.name, start, poll, spec, nxt)
+
+
+# --- Athena: the Trino model as DELETE + INSERT statements ------------------------
+
+_MARK = "@@c360:{}@@"
+_MARK_RE = re.compile(r"@@c360:(\w+)@@")
+
+
+def _intrinsic_escape(text: str) -> str:
+    """Escape a string for an intrinsic-function literal (`\\`, `'`, `{`, `}`)."""
+    for char in ("\\", "'", "{", "}"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _format_call(sql: str) -> str:
+    """`sql` with `@@c360:name@@` marks as a `States.Format(...)` call, or `sql` if unmarked.
+
+    A mark sits inside a SQL string literal (`'@@c360:logical_date@@'`); escaped,
+    that becomes `\\'{}\\'`: quote, the argument, quote.
+    """
+    names = _MARK_RE.findall(sql)
+    if not names:
+        return sql
+    template = _MARK_RE.sub("{}", _intrinsic_escape(sql))
+    # Terraform fills `${name}` before Step Functions reads the template: keep them whole.
+    template = re.sub(r"\$\\\{(\w+)\\\}", r"${\1}", template)
+    return f"States.Format('{template}', {', '.join(f'$.{n}' for n in names)})"
+
+
+def _output_columns(tree: exp.Expression) -> list[str]:
+    """Column names a model produces, following `select * from <cte>` to that CTE."""
+    if not isinstance(tree, exp.Select):
+        return []
+    ctes = {cte.alias_or_name: cte.this for cte in tree.find_all(exp.CTE)}
+    query: exp.Expression = tree
+    for _ in range(len(ctes) + 1):
+        selects = query.selects if isinstance(query, exp.Select) else []
+        source = query.args.get("from_") or query.args.get("from")
+        if (len(selects) == 1 and isinstance(selects[0], exp.Star) and source is not None
+                and isinstance(source.this, exp.Table) and source.this.name in ctes):
+            query = ctes[source.this.name]
+            continue
+        return [s.alias_or_name for s in selects]
+    return []
+
+
+def athena_statements(table: str) -> list[str]:
+    """DELETE (the partition, or all rows) then INSERT the model's SELECT.
+
+    Rerunning a logical date replaces its output (ARCHITECTURE §7); Athena can
+    delete rows only from Iceberg tables, so the ANALYTICS tables that Athena
+    writes are Iceberg tables. Parameters stay as `@@c360:name@@` marks.
+    """
+    model = load_model("athena", table)
+    tree = model.parse()
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    for node in tree.find_all(exp.Table):
+        if node.name and node.name not in ctes and not node.args.get("db"):
+            database = "stage_database" if layer_of(node.name) == "stage" else "analytics_database"
+            node.set("db", exp.to_identifier(placeholder(database), quoted=True))
+    for mark in list(tree.find_all(exp.Placeholder)):
+        mark.replace(exp.Literal.string(_MARK.format(mark.name)))
+    target = f'"{placeholder("analytics_database")}"."{table}"'
+    if "snapshot_date" in _output_columns(tree):
+        delete = f"DELETE FROM {target} WHERE snapshot_date = DATE '{_MARK.format('logical_date')}'"
+    else:
+        delete = f"DELETE FROM {target}"
+    return [delete, f"INSERT INTO {target} {tree.sql(dialect='trino', comments=False)}"]
+
+
+def _athena_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
+    statements = athena_statements(step.name)
+    labels = [step.name, f"{step.name}: insert"]  # the step's first state bears its name
+    states: dict[str, dict[str, Any]] = {}
+    spec = Poll(options.athena_wait_seconds, "$.query.poll.QueryExecution.Status.State",
+                ("SUCCEEDED",), ("FAILED", "CANCELLED"))
+    for i, (label, sql) in enumerate(zip(labels, statements, strict=True)):
+        after = labels[i + 1] if i + 1 < len(labels) else nxt
+        query = _format_call(sql)
+        params: dict[str, Any] = {
+            "QueryString.$" if query != sql else "QueryString": query,
+            "WorkGroup": placeholder("athena_workgroup"),
+            "QueryExecutionContext": {"Database": placeholder("analytics_database")},
+        }
+        start = _task(step, "arn:aws:states:::athena:startQueryExecution", params,
+                      ATHENA_RETRY_ERRORS, options, "$.query", after,
+                      result_selector={"QueryExecutionId.$": "$.QueryExecutionId"})
+        poll = _task(step, "arn:aws:states:::athena:getQueryExecution",
+                     {"QueryExecutionId.$": "$.query.QueryExecutionId"},
+                     ATHENA_RETRY_ERRORS, options, "$.query.poll", after)
+        states.update(_poll_loop(step, label, start, poll, spec, after))
+    return states
+
+
+_BUILDERS = {
+    "lambda": _lambda_states,
+    "glue_spark": _glue_states,
+    "glue_python": _glue_states,
+    "emr_spark": _emr_states,
+    "emr_hive": _emr_states,
+    "athena": _athena_states,
+}
+
+
+def _record_failure(where: str, schedule: str, options: Options, failed: str
+                    ) -> dict[str, Any]:
+    """An SNS alert carrying the state data (with `$.failure`), then `failed` (a Fail state)."""
+    return {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sns:publish",
+        "Parameters": {
+            "TopicArn": placeholder("alerts_topic_arn"),
+            "Subject": f"c360 {schedule} run failed at {where}"[:100],
+            "Message.$": "States.JsonToString($)",
+            "MessageAttributes": {
+                "step": {"DataType": "String", "StringValue": where},
+                "execution": {"DataType": "String", "StringValue.$": "$$.Execution.Id"},
+            },
+        },
+        "ResultPath": None,
+        "Retry": _retry(SNS_RETRY_ERRORS, options),
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.alert_failure",
+                   "Next": failed}],
+        "Next": failed,
+    }
+
+
+def _fail() -> dict[str, Any]:
+    return {"Type": "Fail", "Error": STEP_FAILED, "CausePath": "$.failure.Cause"}
+
+
+def step_states(step: Step, schedule: str, options: Options, nxt: str, failed: str
+                ) -> dict[str, dict[str, Any]]:
+    """All states of one step: its integration, then its failure path."""
+    builder = _BUILDERS.get(step.kind)
+    if builder is None:
+        raise AslError(f"step {step.name}: no Step Functions integration for kind {step.kind!r}")
+    if not step.resource:
+        raise AslError(f"step {step.name}: no resource declared")
+    states = builder(step, options, nxt)
+    states[f"RecordFailure: {step.name}"] = _record_failure(step.name, schedule, options, failed)
+    return states
+
+
+def stages(steps: list[Step]) -> list[list[Step]]:
+    """Steps grouped so that each reads only tables produced in earlier stages."""
+    producer = {out: s.name for s in steps for out in s.outputs}
+    level: dict[str, int] = {}
+    pending = list(steps)
+    while pending:
+        progressed = False
+        for step in list(pending):
+            deps = [producer[i] for i in step.inputs if i in producer and producer[i] != step.name]
+            if all(d in level for d in deps):
+                level[step.name] = 1 + max((level[d] for d in deps), default=-1)
+                pending.remove(step)
+                progressed = True
+        if not progressed:
+            raise AslError("dependency cycle among: " + ", ".join(s.name for s in pending))
+    grouped: list[list[Step]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+    for step in steps:
+        grouped[level[step.name]].append(step)
+    return grouped
+
+
+def state_machine(steps: Iterable[Step], schedule: Schedule | str,
+                  options: Options | None = None) -> dict[str, Any]:
+    """The definition of one schedule's state machine (placeholders unrendered)."""
+    options = options or Options()
+    chosen = steps_for(list(steps), schedule)  # type: ignore[arg-type]
+    if not chosen:
+        raise AslError(f"no step runs on schedule {schedule!r}")
+    grouped = stages(chosen)
+    names = [f"Stage {i + 1} of {len(grouped)}" if len(g) > 1 else g[0].name
+             for i, g in enumerate(grouped)]
+    states: dict[str, dict[str, Any]] = {
+        "Start run": {
+            "Type": "Pass",
+            "Comment": "The run's id is <schedule>-<logical date>, as in the local runner.",
+            "Parameters": {
+                "logical_date.$": "$.logical_date",
+                "run_id.$": f"States.Format('{schedule}-{{}}', $.logical_date)",
+            },
+            "Next": names[0],
+        },
+    }
+    for i, group in enumerate(grouped):
+        nxt = names[i + 1] if i + 1 < len(grouped) else "Run succeeded"
+        if len(group) == 1:
+            states.update(step_states(group[0], schedule, options, nxt, "Run failed"))
+            continue
+        branches = []
+        for step in group:
+            failed = f"Failed: {step.name}"
+            branch_states = step_states(step, schedule, options, f"Done: {step.name}", failed)
+            branch_states[f"Done: {step.name}"] = {"Type": "Succeed"}
+            branch_states[failed] = _fail()
+            branches.append({"StartAt": step.name, "States": branch_states})
+        states[names[i]] = {
+            "Type": "Parallel",
+            "Comment": "Steps of this stage read only tables of earlier stages.",
+            "Branches": branches,
+            "ResultPath": None,
+            "Catch": [
+                {"ErrorEquals": [STEP_FAILED], "ResultPath": "$.failure", "Next": "Run failed"},
+                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
+                 "Next": "RecordFailure"},
+            ],
+            "Next": nxt,
+        }
+    states["RecordFailure"] = _record_failure("run", schedule, options, "Run failed")
+    states["Run failed"] = _fail()
+    states["Run succeeded"] = {"Type": "Succeed"}
+    return {
+        "Comment": f"c360 {schedule} pipeline, generated from c360.pipeline by "
+                   "c360.orchestration.asl: do not edit.",
+        "StartAt": "Start run",
+        "States": states,
+    }
+
+
+def orchestrated_steps() -> list[Step]:
+    """The pipeline declaration plus the AWS-only serving step."""
+    from c360.pipeline.steps import build_steps
+    from c360.serving.steps import serving_steps
+
+    return [*build_steps(), *serving_steps()]
+
+
+def to_json(definition: Mapping[str, Any]) -> str:
+    return json.dumps(definition, indent=2, ensure_ascii=False) + "\n"
+
+
+def generate_all(steps: list[Step] | None = None, options: Options | None = None
+                 ) -> dict[str, str]:
+    """File name → definition text for every schedule."""
+    steps = orchestrated_steps() if steps is None else steps
+    return {f"{s}.asl.json": to_json(state_machine(steps, s, options)) for s in SCHEDULES}
+
+
+_PLACEHOLDER_RE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+
+
+def placeholders_in(text: str) -> set[str]:
+    return set(_PLACEHOLDER_RE.findall(text))
+
+
+def render(text: str, values: Mapping[str, str]) -> str:
+    """Fill `${name}` placeholders (what Terraform's templatefile does); all must be given."""
+    missing = placeholders_in(text) - set(values)
+    if missing:
+        raise AslError(f"no value for placeholder(s): {', '.join(sorted(missing))}")
+    return _PLACEHOLDER_RE.sub(lambda m: values[m.group(1)], text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Generate stepfunctions/*.asl.json")
+    parser.add_argument("--out", type=Path, default=Path("stepfunctions"))
+    parser.add_argument("--check", action="store_true",
+                        help="fail if the committed files differ from the generated ones")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, text in generate_all().items():
+        path = args.out / name
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    if stale:
+        print("stale (run `make stepfunctions`): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""The Step Functions definitions generated from the pipeline declaration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from c360.orchestration import asl
+from c360.pipeline.definition import ALL, Step
+from c360.resources import repo_root
+
+
+def noop(ctx: Any) -> Any:
+    return None
+
+
+def step(name: str, kind: str = "lambda", inputs: tuple[str, ...] = (),
+         resource: str = "crm_ingest") -> Step:
+    return Step(name=name, kind=kind, inputs=inputs, outputs=(name,), schedules=ALL,  # type: ignore[arg-type]
+                run=noop, resource=resource)
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict[str, str]:
+    return asl.generate_all()
+
+
+def all_states(states: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(name, state, the States map it lives in), branches included."""
+    for name, state in states.items():
+        yield name, state, states
+        for branch in state.get("Branches", []):
+            yield from all_states(branch["States"])
+
+
+def test_committed_definitions_equal_the_generated_ones(generated: dict[str, str]) -> None:
+    folder = repo_root() / "stepfunctions"
+    committed = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.asl.json")}
+    assert committed == generated, "stepfunctions/ is stale: run `make stepfunctions`"
+
+
+def test_every_task_retries_with_backoff_and_catches_into_record_failure_then_fail(
+        generated: dict[str, str]) -> None:
+    for name, text in generated.items():
+        for state_name, state, scope in all_states(json.loads(text)["States"]):
+            if state["Type"] != "Task":
+                continue
+            assert state["Retry"] and all(r["BackoffRate"] > 1 for r in state["Retry"]), state_name
+            (catch,) = state["Catch"]
+            assert catch["ErrorEquals"] == ["States.ALL"], (name, state_name)
+            target = scope[catch["Next"]]
+            if state_name.startswith("RecordFailure"):
+                assert target["Type"] == "Fail", (name, state_name)
+            else:
+                assert catch["Next"].startswith("RecordFailure"), (name, state_name)
+                assert scope[target["Next"]]["Type"] == "Fail", (name, state_name)
+
+
+def test_no_state_uses_a_sync_integration(generated: dict[str, str]) -> None:
+    for text in generated.values():
+        assert ".sync" not in text
+        assert ":::aws-sdk:glue:getJobRun" in text
+
+
+def test_placeholders_used_are_exactly_the_declared_ones(generated: dict[str, str]) -> None:
+    used = set().union(*(asl.placeholders_in(t) for t in generated.values()))
+    assert used == set(asl.PLACEHOLDERS)
+
+
+def test_a_step_starts_only_after_the_steps_producing_its_inputs() -> None:
+    steps = [step("raw_a"), step("raw_b"), step("stg_a", inputs=("raw_a",)),
+             step("int_ab", inputs=("stg_a", "raw_b")), step("raw_c")]
+    assert [[s.name for s in g] for g in asl.stages(steps)] == [
+        ["raw_a", "raw_b", "raw_c"], ["stg_a"], ["int_ab"]]
+
+
+def test_a_stage_of_several_steps_is_a_parallel_state_with_one_branch_each() -> None:
+    definition = asl.state_machine([step("raw_a"), step("raw_b"), step("stg_a", inputs=("raw_a",))],
+                                   "daily")
+    stage = definition["States"]["Stage 1 of 2"]
+    assert stage["Type"] == "Parallel" and stage["Next"] == "stg_a"
+    assert [b["StartAt"] for b in stage["Branches"]] == ["raw_a", "raw_b"]
+    assert definition["States"]["stg_a"]["Next"] == "Run succeeded"
+
+
+def test_glue_job_that_ends_failed_is_recorded_and_fails_the_run() -> None:
+    states = asl.state_machine([step("stg_a", kind="glue_spark", resource="conform")],
+                               "daily")["States"]
+    choice = states["stg_a: done?"]
+    assert choice["Choices"][1]["Next"] == "stg_a: failed"
+    assert states["stg_a: failed"]["Next"] == "RecordFailure: stg_a"
+    assert states["RecordFailure: stg_a"]["Next"] == "Run failed"
+    assert states["Run failed"] == {"Type": "Fail", "Error": "C360.StepFailed",
+                                    "CausePath": "$.failure.Cause"}
+
+
+def test_athena_rerun_replaces_only_the_logical_date_partition() -> None:
+    delete, insert = asl.athena_statements("c360_customer_profile")
+    assert delete == ('DELETE FROM "${analytics_database}"."c360_customer_profile" '
+                      "WHERE snapshot_date = DATE '@@c360:logical_date@@'")
+    assert insert.startswith('INSERT INTO "${analytics_database}"."c360_customer_profile" WITH')
+    assert '"${stage_database}".int_customer_golden' in insert
+
+
+def test_intrinsic_template_escapes_quotes_and_braces_but_keeps_placeholders() -> None:
+    call = asl._format_call("SELECT '{x}' FROM \"${db}\".t WHERE d = '@@c360:logical_date@@'")
+    assert call == ("States.Format('SELECT \\'\\{x\\}\\' FROM \"${db}\".t WHERE d = \\'{}\\'', "
+                    "$.logical_date)")
+
+
+def test_render_refuses_a_definition_with_an_unfilled_placeholder() -> None:
+    with pytest.raises(asl.AslError, match="glue_job_conform"):
+        asl.render('{"JobName": "${glue_job_conform}"}', {})
