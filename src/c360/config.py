@@ -40,6 +40,10 @@ class Settings:
     """HMAC key used to tokenize direct identifiers in the sandbox (`C360_SANDBOX_KEY`)."""
     logical_date: date | None = None
     """Logical date of the run; defaults to the sources' logical date."""
+    crm_api_url: str | None = None
+    """Base URL of the CRM API (`C360_CRM_API_URL`); unset = simulate it from the sources."""
+    core_banking_dsn: str | None = field(default=None, repr=False)
+    """libpq URL of the core-banking database (`C360_CORE_BANKING_DSN`); unset = simulate it."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -60,6 +64,10 @@ class Settings:
             values["sandbox_key"] = env["C360_SANDBOX_KEY"]
         if "C360_LOGICAL_DATE" in env:
             values["logical_date"] = _date("C360_LOGICAL_DATE", env["C360_LOGICAL_DATE"])
+        if env.get("C360_CRM_API_URL"):
+            values["crm_api_url"] = env["C360_CRM_API_URL"]
+        if env.get("C360_CORE_BANKING_DSN"):
+            values["core_banking_dsn"] = env["C360_CORE_BANKING_DSN"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known

@@ -1,21 +1,39 @@
 """Land source deliveries into RAW, once each, with a manifest beside the data.
 
 RAW is immutable: a delivery lands under
-`<raw>/<dataset path>/ingest_date=<date>/run_id=<run>/` and is never rewritten.
-A ledger of content hashes (`<raw>/_ledger/<dataset>.jsonl`) makes a repeated
-delivery of the same bytes a recorded skip instead of a duplicate.
+`<raw>/<dataset path>/ingest_date=<date>/run_id=<run>/` with `_manifest.json`
+(files, rows, bytes, sha256, what was skipped or quarantined and why) and is
+never rewritten. A ledger of content hashes (`<raw>/_ledger/<dataset>/<sha256>.json`,
+one small object per file, so S3 needs no append) makes a repeated delivery of
+the same bytes a recorded skip instead of a duplicate.
+
+A file that fails its check (`c360.ingest.validate`) is quarantined whole under
+`<raw>/_quarantine/<dataset path>/ingest_date=<date>/run_id=<run>/` with its own
+manifest naming the reason; conform reads only `<raw>/<dataset path>/`, so it
+never sees it, and the run goes on.
+
+Order of writes: data delivery (published atomically, see `store.py`), then the
+quarantine delivery, then the ledger. A crash leaves either nothing, or
+complete deliveries whose ledger entries the next attempt restores from their
+manifests before it decides what is new.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
-import os
-import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from c360.ingest.store import MANIFEST, LocalStore, ObjectStore
+from c360.ingest.validate import FileCheck
+
+QUARANTINE_ROOT = "_quarantine"
+LEDGER_ROOT = "_ledger"
 
 
 @dataclass(frozen=True)
@@ -25,19 +43,47 @@ class LandedFile:
     rows: int
     bytes: int
     sha256: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuarantinedFile:
+    source: str
+    path: str
+    rows: int
+    bytes: int
+    sha256: str
+    reason: str
 
 
 @dataclass
 class LandingReport:
-    """What one ingest did: files landed, files skipped (with reasons), rows."""
+    """What one ingest did: files landed, quarantined and skipped (each with a reason)."""
 
     dataset: str
     landed: list[LandedFile] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    quarantined: list[QuarantinedFile] = field(default_factory=list)
+    delivery: str = ""
+    """Key of the data delivery folder ("" when nothing landed)."""
 
     @property
     def rows(self) -> int:
         return sum(f.rows for f in self.landed)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows for f in self.quarantined)
+
+    def summary(self) -> dict[str, object]:
+        """The report as plain data (for the run manifest)."""
+        return {
+            "files_landed": len(self.landed),
+            "files_quarantined": [{"source": q.source, "reason": q.reason}
+                                  for q in self.quarantined],
+            "files_skipped": self.skipped,
+            "notes": {f.source: list(f.notes) for f in self.landed if f.notes},
+        }
 
 
 def sha256_file(path: Path) -> str:
@@ -48,41 +94,169 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def delivery_key(dataset_path: str, ingest_date: date, run_id: str) -> str:
+    return f"{dataset_path.strip('/')}/ingest_date={ingest_date.isoformat()}/run_id={run_id}"
+
+
 def delivery_dir(raw_root: Path, dataset_path: str, ingest_date: date, run_id: str) -> Path:
-    return raw_root / dataset_path / f"ingest_date={ingest_date.isoformat()}" / f"run_id={run_id}"
+    return raw_root / delivery_key(dataset_path, ingest_date, run_id)
 
 
 class Ledger:
-    """Content hashes already landed for one dataset (append-only JSON lines)."""
+    """Content hashes already landed (or quarantined) for one dataset."""
 
-    def __init__(self, raw_root: Path, dataset: str) -> None:
-        self.path = raw_root / "_ledger" / f"{dataset}.jsonl"
+    def __init__(self, store: ObjectStore | Path, dataset: str) -> None:
+        self.store = LocalStore(store) if isinstance(store, Path) else store
+        self.prefix = f"{LEDGER_ROOT}/{dataset}"
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for key in self.store.list(self.prefix):
+            body = self.store.read(key)
+            if body:
+                entry = json.loads(body)
+                found[entry["sha256"]] = entry
+        return found
 
     def hashes(self) -> set[str]:
-        if not self.path.exists():
-            return set()
-        return {json.loads(line)["sha256"] for line in self.path.read_text().splitlines() if line}
+        return set(self.entries())
 
-    def record(self, entries: Iterable[LandedFile], run_id: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            for entry in entries:
-                handle.write(json.dumps({**asdict(entry), "run_id": run_id}, sort_keys=True) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+    def record(self, entries: Iterable[LandedFile | QuarantinedFile], run_id: str) -> None:
+        for entry in entries:
+            status = "quarantined" if isinstance(entry, QuarantinedFile) else "landed"
+            body = {**asdict(entry), "run_id": run_id, "status": status}
+            self.store.write(f"{self.prefix}/{entry.sha256}.json",
+                             json.dumps(body, sort_keys=True).encode())
 
 
 def count_rows(path: Path) -> int:
-    """Physical data lines in a landed file (gzip-aware)."""
-    import gzip
-
-    opener = gzip.open if path.name.endswith(".gz") else open
+    """Physical data lines in a file (gzip-aware; Parquet from its metadata)."""
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
         return int(pq.ParquetFile(path).metadata.num_rows)
-    with opener(path, "rb") as handle:  # type: ignore[operator]
+    opener: Callable[..., Any] = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as handle:
         return sum(1 for _ in handle)
+
+
+def _restore_ledger(store: ObjectStore, ledger: Ledger, manifest_key: str) -> bool:
+    """Put a complete delivery's files in the ledger (a crash may have come first)."""
+    body = store.read(manifest_key)
+    if body is None:
+        return False
+    manifest = json.loads(body)
+    known = ledger.hashes()
+    landed = [LandedFile(**{k: v for k, v in f.items() if k != "notes"})
+              for f in manifest.get("files", []) if f["sha256"] not in known]
+    quarantined = [QuarantinedFile(**f) for f in manifest.get("quarantined", [])
+                   if f["sha256"] not in known]
+    ledger.record([*landed, *quarantined], str(manifest.get("run_id", "")))
+    return True
+
+
+def free_run_folder(store: ObjectStore, ledger: Ledger, dataset_path: str, ingest_date: date,
+                     run_id: str) -> str:
+    """The run folder name to land in: `run_id`, or `run_id.2`, ... when that one is complete.
+
+    A complete delivery (it has a manifest) is never rewritten; a later delivery in
+    the same run goes beside it. A folder without a manifest is an unfinished attempt
+    and is reused (its writer clears it).
+    """
+    attempt = 1
+    while True:
+        name = run_id if attempt == 1 else f"{run_id}.{attempt}"
+        data = delivery_key(dataset_path, ingest_date, name)
+        quarantined = f"{QUARANTINE_ROOT}/{data}"
+        complete = [_restore_ledger(store, ledger, f"{key}/{MANIFEST}")
+                    for key in (data, quarantined)]
+        if not any(complete):
+            return name
+        attempt += 1
+
+
+def land(
+    store: ObjectStore,
+    dataset: str,
+    files: Iterable[tuple[Path, str]],
+    dataset_path: str,
+    ingest_date: date,
+    run_id: str,
+    check: Callable[[Path], FileCheck] | None = None,
+    extra: Mapping[str, object] | None = None,
+) -> LandingReport:
+    """Land `(source file, name in RAW)` pairs as one delivery in `store`.
+
+    `check` decides per file (land / quarantine / skip); without it every
+    non-empty file lands and rows are physical lines. `extra` is recorded in the
+    manifest (e.g. the checkpoint range a CRM delivery covers).
+    """
+    report = LandingReport(dataset)
+    ledger = Ledger(store, dataset)
+    run_folder = free_run_folder(store, ledger, dataset_path, ingest_date, run_id)
+    seen = ledger.entries()
+    target = delivery_key(dataset_path, ingest_date, run_folder)
+    q_target = f"{QUARANTINE_ROOT}/{target}"
+    to_land: list[tuple[Path, str]] = []
+    to_quarantine: list[tuple[Path, str]] = []
+    for source, name in files:
+        if not source.is_file():
+            raise FileNotFoundError(f"{dataset}: source file {source} does not exist")
+        digest = sha256_file(source)
+        if digest in seen:
+            before = seen[digest]
+            report.skipped.append({
+                "source": source.name,
+                "reason": f"duplicate delivery: same bytes already {before.get('status', 'landed')}"
+                          f" as {before.get('path')} (run {before.get('run_id')})",
+            })
+            continue
+        size = source.stat().st_size
+        if size == 0:
+            report.skipped.append({"source": source.name, "reason": "empty file (0 bytes)"})
+            continue
+        result = check(source) if check else FileCheck(rows=count_rows(source))
+        if result.verdict == "skip":
+            report.skipped.append({"source": source.name, "reason": result.reason})
+            continue
+        seen[digest] = {"status": result.verdict, "path": name, "run_id": run_folder}
+        if result.verdict == "quarantine":
+            report.quarantined.append(QuarantinedFile(
+                source=source.name, path=f"{q_target}/{name}", rows=result.rows, bytes=size,
+                sha256=digest, reason=result.reason))
+            to_quarantine.append((source, name))
+        else:
+            report.landed.append(LandedFile(
+                source=source.name, path=f"{target}/{name}", rows=result.rows, bytes=size,
+                sha256=digest, notes=result.notes))
+            to_land.append((source, name))
+
+    header = {"dataset": dataset, "run_id": run_folder, "ingest_date": ingest_date.isoformat(),
+              **({"extra": dict(extra)} if extra else {})}
+    if to_land:
+        manifest = {**header, "files": [asdict(f) for f in report.landed],
+                    "quarantined": [asdict(q) for q in report.quarantined],
+                    "skipped": report.skipped}
+        _publish(store, target, to_land, manifest)
+        report.delivery = target
+    if to_quarantine:
+        manifest = {**header, "files": [], "quarantined": [asdict(q) for q in report.quarantined],
+                    "skipped": report.skipped}
+        _publish(store, q_target, to_quarantine, manifest)
+    ledger.record([*report.landed, *report.quarantined], run_folder)
+    return report
+
+
+def _publish(store: ObjectStore, prefix: str, files: list[tuple[Path, str]],
+             manifest: Mapping[str, object]) -> None:
+    writer = store.delivery(prefix)
+    try:
+        for source, name in files:
+            writer.put_file(name, source)
+        writer.commit(json.dumps(manifest, indent=2, sort_keys=True).encode())
+    except BaseException:
+        writer.abort()
+        raise
 
 
 def land_files(
@@ -92,58 +266,44 @@ def land_files(
     dataset_path: str,
     ingest_date: date,
     run_id: str,
+    check: Callable[[Path], FileCheck] | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> LandingReport:
-    """Copy `(source file, name in RAW)` pairs into one delivery folder.
+    """`land` into the local RAW folder `raw_root`."""
+    return land(LocalStore(raw_root), dataset, files, dataset_path, ingest_date, run_id,
+                check=check, extra=extra)
 
-    Files whose bytes were landed before are skipped with a reason. The copy is
-    staged in a temp folder and renamed into place, then the manifest, then the
-    ledger: a crash leaves either nothing or a complete delivery (and a rerun
-    with the same run id replaces an incomplete one).
-    """
-    report = LandingReport(dataset)
-    ledger = Ledger(raw_root, dataset)
-    seen = ledger.hashes()
-    target = delivery_dir(raw_root, dataset_path, ingest_date, run_id)
-    staged = target.parent / f".tmp-{target.name}"
-    if staged.exists():
-        shutil.rmtree(staged)
-    staged.mkdir(parents=True)
-    for source, name in files:
-        if not source.is_file():
-            raise FileNotFoundError(f"{dataset}: source file {source} does not exist")
-        digest = sha256_file(source)
-        if digest in seen:
-            report.skipped.append({"source": str(source), "reason": "duplicate delivery (same sha256)"})
+
+def describe_written(store: ObjectStore, prefix: str) -> list[LandedFile]:
+    """Data files another writer (Spark) put under `prefix`: rows, bytes, sha256 each."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    described = []
+    for key in store.list(prefix):
+        name = key.rsplit("/", 1)[-1]
+        if name.startswith(("_", ".")) or name.endswith(".crc"):
             continue
-        if source.stat().st_size == 0:
-            report.skipped.append({"source": str(source), "reason": "empty file"})
-            continue
-        seen.add(digest)
-        dest = staged / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, dest)
-        report.landed.append(
-            LandedFile(
-                source=str(source.name),
-                path=str((target / name).relative_to(raw_root)),
-                rows=count_rows(dest),
-                bytes=dest.stat().st_size,
-                sha256=digest,
-            )
-        )
-    if not report.landed:
-        shutil.rmtree(staged)
-        return report
-    manifest = {
-        "dataset": dataset,
-        "run_id": run_id,
-        "ingest_date": ingest_date.isoformat(),
-        "files": [asdict(f) for f in report.landed],
-        "skipped": report.skipped,
-    }
-    (staged / "_manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    if target.exists():  # an earlier attempt of this run that crashed before the ledger
-        shutil.rmtree(target)
-    os.replace(staged, target)
-    ledger.record(report.landed, run_id)
-    return report
+        body = store.read(key) or b""
+        rows = (int(pq.ParquetFile(pa.BufferReader(body)).metadata.num_rows)
+                if name.endswith(".parquet") else body.count(b"\n"))
+        described.append(LandedFile(source=name, path=key, rows=rows, bytes=len(body),
+                                    sha256=hashlib.sha256(body).hexdigest()))
+    return described
+
+
+def publish_written(store: ObjectStore, dataset: str, prefix: str, files: list[LandedFile],
+                    ingest_date: date, run_folder: str,
+                    extra: Mapping[str, object] | None = None) -> LandingReport:
+    """Commit a delivery whose data is already in place: manifest last, then the ledger."""
+    manifest = {"dataset": dataset, "run_id": run_folder, "ingest_date": ingest_date.isoformat(),
+                **({"extra": dict(extra)} if extra else {}),
+                "files": [asdict(f) for f in files], "quarantined": [], "skipped": []}
+    store.write(f"{prefix}/{MANIFEST}", json.dumps(manifest, indent=2, sort_keys=True).encode())
+    Ledger(store, dataset).record(files, run_folder)
+    return LandingReport(dataset, landed=list(files), delivery=prefix)
+
+
+def read_manifest(store: ObjectStore, delivery: str) -> dict[str, Any] | None:
+    body = store.read(f"{delivery}/{MANIFEST}")
+    return None if body is None else json.loads(body)

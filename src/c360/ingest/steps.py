@@ -1,71 +1,142 @@
-"""Ingest steps: each source delivery lands in RAW (`raw_<dataset>`)."""
+"""Ingest steps: each source lands in RAW (`raw_<dataset>`) through its real ingestion path.
+
+- `raw_crm_customers`: the CRM consumer (`c360.ingest.crm`) pages through the CRM
+  API since its checkpoint — the API at `Settings.crm_api_url`, or, when unset,
+  the simulated CRM API (`c360.sources.crm_api`) over the generator's customers,
+  called in-process.
+- `raw_core_banking_<table>`: the incremental extract (`c360.ingest.core_banking`)
+  from the database at `Settings.core_banking_dsn`, or, when unset, from a
+  throwaway local PostgreSQL the step starts, loads from the generator's CSV
+  (the table and the tables it references) and stops when the step ends.
+- mainframe, clickstream and call-center files: `c360.ingest.mainframe.ingest_drop`
+  from the sources folder (the drop location), each file checked; mainframe files
+  whose trailer disagrees with their detail records are quarantined whole.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from c360.ingest import deliveries
-from c360.ingest.landing import land_files
+from c360.ingest.store import LocalStore
 from c360.pipeline.context import StepContext, StepResult
-from c360.pipeline.definition import ALL, DAILY_UP, Step
+from c360.pipeline.definition import ALL, DAILY_UP, Schedule, Step
 
-Delivery = Callable[[Path, Path], list[tuple[Path, str]]]
+StepRun = Callable[[StepContext], StepResult]
+# Tables a core-banking table references (loaded first into a simulated database).
+_PARENTS = {
+    "products": ("products",),
+    "customers": ("customers",),
+    "accounts": ("products", "customers", "accounts"),
+    "transactions": ("products", "customers", "accounts", "transactions"),
+}
 
 
-def _ingest(dataset: str, delivery: Delivery) -> Callable[[StepContext], StepResult]:
+def _sources(ctx: StepContext, dataset: str) -> Path:
+    if ctx.sources_dir is None:
+        raise FileNotFoundError(f"{dataset}: no sources folder configured for local ingest")
+    return ctx.sources_dir
+
+
+def _crm(ctx: StepContext) -> StepResult:
+    from c360.ingest.crm import HttpTransport, ProxyTransport, Transport, ingest_crm
+
+    transport: Transport
+    if ctx.settings.crm_api_url:
+        transport = HttpTransport(ctx.settings.crm_api_url)
+        simulated = "no"
+    else:
+        from c360.sources.crm_api import CrmApi, CustomerStore
+
+        folder = _sources(ctx, "crm_customers") / "crm" / "customers"
+        transport = ProxyTransport(CrmApi(CustomerStore.from_pages(folder)).handle)
+        simulated = f"in-process CRM API over {folder}"
+    result = ingest_crm(transport, LocalStore(ctx.lake.root / "raw"), ctx.logical_date,
+                        ctx.run_id, ctx.work_dir / "crm_customers")
+    landed = result.landing.rows if result.landing else 0
+    return StepResult(rows_in=result.records, rows_out=landed,
+                      details={**result.summary(), "simulated_source": simulated})
+
+
+@contextmanager
+def _core_banking_dsn(ctx: StepContext, table: str) -> Iterator[tuple[str, str]]:
+    """(dsn, how it was obtained): the configured database or a simulated one."""
+    if ctx.settings.core_banking_dsn:
+        yield ctx.settings.core_banking_dsn, "no"
+        return
+    from c360.sources.postgres import LocalPostgres, load_core_banking
+
+    sources = _sources(ctx, f"core_banking_{table}")
+    with LocalPostgres() as pg:
+        counts = load_core_banking(pg.dsn, sources, _PARENTS[table])
+        yield pg.dsn, (f"throwaway PostgreSQL on 127.0.0.1:{pg.port} loaded from "
+                       f"{sources / 'core_banking'} ({counts[table]} {table})")
+
+
+def _core_banking(table: str) -> StepRun:
     def run(ctx: StepContext) -> StepResult:
-        if ctx.sources_dir is None:
-            raise FileNotFoundError(f"{dataset}: no sources folder configured for local ingest")
-        contract = ctx.contracts[dataset]
-        files = delivery(ctx.sources_dir, ctx.work_dir / dataset)
-        report = land_files(dataset, files, ctx.lake.root / "raw", contract.raw.path,
-                            ctx.logical_date, ctx.run_id)
-        return StepResult(
-            rows_in=report.rows,
-            rows_out=report.rows,
-            details={"files_landed": len(report.landed), "files_skipped": report.skipped},
-        )
+        from c360.ingest.core_banking import extract_table
+
+        contract = ctx.contracts[f"core_banking_{table}"]
+        with _core_banking_dsn(ctx, table) as (dsn, simulated):
+            result = extract_table(dsn, contract, LocalStore(ctx.lake.root / "raw"),
+                                   ctx.logical_date, ctx.run_id, ctx.work_dir / "core_banking",
+                                   partitions=ctx.settings.threads)
+        landed = result.landing.rows if result.landing else 0
+        return StepResult(rows_in=result.rows, rows_out=landed,
+                          details={**result.summary(), "simulated_source": simulated})
 
     return run
 
 
-def _core_banking(table: str) -> Delivery:
-    return lambda src, work: deliveries.core_banking_table_to_parquet(src, table, work)
+def _drop(dataset: str) -> StepRun:
+    def run(ctx: StepContext) -> StepResult:
+        from c360.ingest.mainframe import ingest_drop
+
+        source = LocalStore(_sources(ctx, dataset))
+        report = ingest_drop(ctx.contracts[dataset], source, LocalStore(ctx.lake.root / "raw"),
+                             ctx.logical_date, ctx.run_id, ctx.work_dir)
+        return StepResult(rows_in=report.rows + report.rows_quarantined, rows_out=report.rows,
+                          rows_quarantined=report.rows_quarantined, details=report.summary())
+
+    return run
 
 
-def _drop(folder: str, pattern: str) -> Delivery:
-    return lambda src, work: deliveries.files_matching(src, folder, pattern)
-
-
-INGEST: list[tuple[str, str, str, Delivery]] = [
-    # (dataset, kind, AWS resource, how the delivery arrives)
-    ("crm_customers", "lambda", "crm_ingest", deliveries.crm_pages_to_jsonl),
+INGEST: list[tuple[str, str, str, StepRun]] = [
+    # (dataset, kind, AWS resource, how it is ingested)
+    ("crm_customers", "lambda", "crm_ingest", _crm),
     ("core_banking_customers", "glue_spark", "extract_core_banking", _core_banking("customers")),
     ("core_banking_accounts", "glue_spark", "extract_core_banking", _core_banking("accounts")),
     ("core_banking_products", "glue_spark", "extract_core_banking", _core_banking("products")),
     ("core_banking_transactions", "glue_spark", "extract_core_banking",
      _core_banking("transactions")),
-    ("mainframe_loyalty", "lambda", "mainframe_export", _drop("mainframe", "loyalty_*.dat")),
-    ("mainframe_cards", "lambda", "mainframe_export", _drop("mainframe", "cards_*.csv")),
-    ("clickstream_events", "lambda", "file_drop_ingest", _drop("clickstream", "*.jsonl.gz")),
-    ("call_center_contacts", "lambda", "file_drop_ingest", _drop("call_center", "contacts_*.csv")),
+    ("mainframe_loyalty", "lambda", "mainframe_export", _drop("mainframe_loyalty")),
+    ("mainframe_cards", "lambda", "mainframe_export", _drop("mainframe_cards")),
+    ("clickstream_events", "lambda", "file_drop_ingest", _drop("clickstream_events")),
+    ("call_center_contacts", "lambda", "file_drop_ingest", _drop("call_center_contacts")),
 ]
 HOURLY_SOURCES = frozenset({"crm_customers", "clickstream_events"})
 DATASETS: tuple[str, ...] = tuple(d for d, *_ in INGEST)
 
 
-def schedules_of(dataset: str):  # type: ignore[no-untyped-def]
+def schedules_of(dataset: str) -> frozenset[Schedule]:
     return ALL if dataset in HOURLY_SOURCES else DAILY_UP
+
+
+def _arguments(dataset: str) -> tuple[tuple[str, str], ...]:
+    if dataset.startswith("core_banking_"):
+        return (("--dataset", dataset), ("--table", dataset.removeprefix("core_banking_")))
+    return (("--dataset", dataset),)
 
 
 def ingest_steps() -> list[Step]:
     return [
         Step(
             name=f"raw_{dataset}", kind=kind, inputs=(), outputs=(f"raw_{dataset}",),  # type: ignore[arg-type]
-            schedules=schedules_of(dataset), run=_ingest(dataset, delivery), resource=resource,
-            arguments=(("--dataset", dataset),),
+            schedules=schedules_of(dataset), run=run, resource=resource,
+            arguments=_arguments(dataset),
             description=f"Land the {dataset} delivery in RAW",
         )
-        for dataset, kind, resource, delivery in INGEST
+        for dataset, kind, resource, run in INGEST
     ]

@@ -361,8 +361,8 @@ class RunningServer:
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self.httpd.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def stop(self) -> None:
         self.httpd.shutdown()

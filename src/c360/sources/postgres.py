@@ -41,7 +41,11 @@ TABLES = ("products", "customers", "accounts", "transactions")  # load order (fo
 
 
 class PostgresUnavailable(RuntimeError):
-    """The PostgreSQL server binaries are missing or the cluster could not start."""
+    """The local cluster could not start or stop; the message carries the server log."""
+
+
+class PostgresNotInstalled(FileNotFoundError):
+    """The PostgreSQL server binaries (initdb, pg_ctl, postgres) are not installed."""
 
 
 def find_binary(name: str) -> str:
@@ -52,7 +56,7 @@ def find_binary(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
     if candidates:
         return candidates[0]
-    raise PostgresUnavailable(
+    raise PostgresNotInstalled(
         f"PostgreSQL server binary {name!r} not found on PATH or in /usr/lib/postgresql/*/bin; "
         "install PostgreSQL 15 (Debian: apt-get install postgresql-15) or point ingestion at "
         "an existing database with C360_CORE_BANKING_DSN"
@@ -64,7 +68,7 @@ def available() -> bool:
     try:
         for name in ("initdb", "pg_ctl", "postgres"):
             find_binary(name)
-    except PostgresUnavailable:
+    except PostgresNotInstalled:
         return False
     return True
 
@@ -80,17 +84,26 @@ def _ensure_service_user() -> None:
         pwd.getpwnam(SERVICE_USER)
     except KeyError:
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-             SERVICE_USER],
-            check=True, capture_output=True, text=True,
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                SERVICE_USER,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
 
 
 class LocalPostgres:
     """A private PostgreSQL cluster on 127.0.0.1; a context manager that always cleans up."""
 
-    def __init__(self, base_dir: Path | None = None, user: str = "c360",
-                 database: str = DATABASE) -> None:
+    def __init__(
+        self, base_dir: Path | None = None, user: str = "c360", database: str = DATABASE
+    ) -> None:
         self.base_dir = base_dir
         self.user = user
         self.database = database
@@ -110,15 +123,17 @@ class LocalPostgres:
     @property
     def dsn(self) -> str:
         """libpq URL of the cluster's database (password included: a throwaway cluster)."""
-        return (f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/"
-                f"{self.database}?connect_timeout=10")
+        return (
+            f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/"
+            f"{self.database}?connect_timeout=10"
+        )
 
     @property
     def jdbc_url(self) -> str:
         return f"jdbc:postgresql://127.0.0.1:{self.port}/{self.database}"
 
     def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
-        cmd = (["runuser", "-u", SERVICE_USER, "--", *args] if self._as_root else args)
+        cmd = ["runuser", "-u", SERVICE_USER, "--", *args] if self._as_root else args
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         if check and result.returncode != 0:
             raise PostgresUnavailable(
@@ -147,20 +162,49 @@ class LocalPostgres:
                 owner = pwd.getpwnam(SERVICE_USER)
                 os.chown(self.root, owner.pw_uid, owner.pw_gid)
                 os.chown(pwfile, owner.pw_uid, owner.pw_gid)
-            self._run([initdb, "-D", str(self.data_dir), "-U", self.user, "--pwfile", str(pwfile),
-                       "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
-                       "--no-instructions"])
+            self._run(
+                [
+                    initdb,
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    self.user,
+                    "--pwfile",
+                    str(pwfile),
+                    "--auth=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                    "--no-instructions",
+                ]
+            )
             pwfile.unlink()
             last_error: Exception | None = None
             for _ in range(3):  # the free port can be taken between probe and bind: retry
                 self.port = _free_port()
-                options = (f"-c listen_addresses=127.0.0.1 -p {self.port} "
-                           "-c unix_socket_directories='' -c fsync=off "
-                           "-c full_page_writes=off -c synchronous_commit=off "
-                           "-c max_connections=40 -c timezone=UTC")
+                options = (
+                    f"-c listen_addresses=127.0.0.1 -p {self.port} "
+                    "-c unix_socket_directories='' -c fsync=off "
+                    "-c full_page_writes=off -c synchronous_commit=off "
+                    "-c max_connections=40 -c timezone=UTC"
+                )
                 try:
-                    self._run([pg_ctl, "-D", str(self.data_dir), "-o", options, "-w", "-t", "60",
-                               "-l", str(self.root / "server.log"), "start"])
+                    self._run(
+                        [
+                            pg_ctl,
+                            "-D",
+                            str(self.data_dir),
+                            "-o",
+                            options,
+                            "-w",
+                            "-t",
+                            "60",
+                            "-l",
+                            str(self.root / "server.log"),
+                            "start",
+                        ]
+                    )
                     self._started = True
                     break
                 except PostgresUnavailable as exc:
@@ -186,8 +230,20 @@ class LocalPostgres:
             return
         try:
             if self._started:
-                result = self._run([find_binary("pg_ctl"), "-D", str(self.data_dir), "-m", "fast",
-                                    "-w", "-t", "60", "stop"], check=False)
+                result = self._run(
+                    [
+                        find_binary("pg_ctl"),
+                        "-D",
+                        str(self.data_dir),
+                        "-m",
+                        "fast",
+                        "-w",
+                        "-t",
+                        "60",
+                        "stop",
+                    ],
+                    check=False,
+                )
                 if result.returncode != 0:
                     self._kill_postmaster()
                 self._started = False
@@ -229,7 +285,7 @@ def create_schema(dsn: str) -> None:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(ddl())  # type: ignore[arg-type]  # a trusted file of ours, not user input
+        conn.execute(ddl().encode())  # a trusted file of ours, not user input
 
 
 def copy_csv(dsn: str, table: str, csv_path: Path) -> int:
@@ -242,8 +298,10 @@ def copy_csv(dsn: str, table: str, csv_path: Path) -> int:
     header = csv_path.open(encoding="utf-8").readline().strip()
     columns = [c.strip().strip('"') for c in header.split(",")]
     statement = sql.SQL("copy {}.{} ({}) from stdin (format csv, header true)").format(
-        sql.Identifier(SCHEMA), sql.Identifier(table),
-        sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+        sql.Identifier(SCHEMA),
+        sql.Identifier(table),
+        sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+    )
     with psycopg.connect(dsn) as conn:
         with conn.cursor() as cur:
             with cur.copy(statement) as copy, csv_path.open("rb") as handle:
@@ -251,14 +309,17 @@ def copy_csv(dsn: str, table: str, csv_path: Path) -> int:
                     copy.write(chunk)
             rows = cur.rowcount
         if table == "transactions":
-            conn.execute("select setval(pg_get_serial_sequence('core_banking.transactions', "
-                         "'transaction_id'), coalesce(max(transaction_id), 0) + 1, false) "
-                         "from core_banking.transactions")
+            conn.execute(
+                "select setval(pg_get_serial_sequence('core_banking.transactions', "
+                "'transaction_id'), coalesce(max(transaction_id), 0) + 1, false) "
+                "from core_banking.transactions"
+            )
     return int(rows)
 
 
-def load_core_banking(dsn: str, sources_dir: Path,
-                      tables: Iterable[str] = TABLES) -> dict[str, int]:
+def load_core_banking(
+    dsn: str, sources_dir: Path, tables: Iterable[str] = TABLES
+) -> dict[str, int]:
     """Create the schema and load the generator's `core_banking/<table>.csv` files.
 
     Tables are loaded in foreign-key order; a table whose parents are not loaded
@@ -270,8 +331,9 @@ def load_core_banking(dsn: str, sources_dir: Path,
     wanted = set(tables)
     missing = [t for t in TABLES if t in wanted and not (folder / f"{t}.csv").is_file()]
     if missing:
-        raise FileNotFoundError(f"core_banking: {', '.join(f'{t}.csv' for t in missing)} "
-                                f"not found in {folder}")
+        raise FileNotFoundError(
+            f"core_banking: {', '.join(f'{t}.csv' for t in missing)} not found in {folder}"
+        )
     create_schema(dsn)
     counts = {t: copy_csv(dsn, t, folder / f"{t}.csv") for t in TABLES if t in wanted}
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -299,8 +361,14 @@ class TransactionFeeder:
     accounts' balances and `updated_at`, like a posting engine.
     """
 
-    def __init__(self, dsn: str, per_minute: int = 3000, batch: int = 50, seed: int = 0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        per_minute: int = 3000,
+        batch: int = 50,
+        seed: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if per_minute < 1 or batch < 1:
             raise ValueError("per_minute and batch must be >= 1")
         self.dsn = dsn
@@ -317,7 +385,8 @@ class TransactionFeeder:
         rows = conn.execute(
             "select account_id from core_banking.accounts a join core_banking.products p "
             "using (product_code) where a.status = 'open' and p.product_type in "
-            "('checking', 'savings', 'credit_card') order by account_id").fetchall()
+            "('checking', 'savings', 'credit_card') order by account_id"
+        ).fetchall()
         if not rows:
             raise RuntimeError("core_banking.accounts has no open checking/savings/card account")
         return [int(r[0]) for r in rows]
@@ -330,8 +399,17 @@ class TransactionFeeder:
             credit = category == "transfer" and self.rng.random() < 0.35
             amount = Decimal(cents if credit else -cents) / 100
             merchant = self.rng.choice(merchants)
-            out.append((self.rng.choice(accounts), amount, "credit" if credit else "debit",
-                        category, merchant, channel, f"{category.upper()} {merchant}"))
+            out.append(
+                (
+                    self.rng.choice(accounts),
+                    amount,
+                    "credit" if credit else "debit",
+                    category,
+                    merchant,
+                    channel,
+                    f"{category.upper()} {merchant}",
+                )
+            )
         return out
 
     def run(self, duration: float | None = None, count: int | None = None) -> int:
@@ -357,11 +435,14 @@ class TransactionFeeder:
                     cur.executemany(
                         "insert into core_banking.transactions (account_id, booked_at, amount, "
                         "direction, category, merchant, channel, description) values "
-                        "(%s, now() at time zone 'utc', %s, %s, %s, %s, %s, %s)", rows)
+                        "(%s, now() at time zone 'utc', %s, %s, %s, %s, %s, %s)",
+                        rows,
+                    )
                     cur.executemany(
                         "update core_banking.accounts set balance = balance + %s, "
                         "updated_at = now() at time zone 'utc' where account_id = %s",
-                        [(r[1], r[0]) for r in rows])
+                        [(r[1], r[0]) for r in rows],
+                    )
                 self.inserted += size
                 next_tick += interval
                 self._stop.wait(max(0.0, next_tick - self.clock()))
