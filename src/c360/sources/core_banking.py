@@ -404,12 +404,12 @@ def _transactions(
         ch: int | IntArray,
     ) -> None:
         size = len(acc_rows)
-        parts["acc"].append(acc_rows.astype(np.int64))
+        parts["acc"].append(acc_rows.astype(np.int32))
         parts["t"].append(t.astype("datetime64[s]"))
         parts["cents"].append(cents.astype(np.int64))
-        parts["cat"].append(np.broadcast_to(np.asarray(cat, dtype=np.int64), (size,)).copy())
-        parts["mer"].append(np.broadcast_to(np.asarray(mer, dtype=np.int64), (size,)).copy())
-        parts["ch"].append(np.broadcast_to(np.asarray(ch, dtype=np.int64), (size,)).copy())
+        parts["cat"].append(np.broadcast_to(np.asarray(cat, dtype=np.int16), (size,)).copy())
+        parts["mer"].append(np.broadcast_to(np.asarray(mer, dtype=np.int16), (size,)).copy())
+        parts["ch"].append(np.broadcast_to(np.asarray(ch, dtype=np.int16), (size,)).copy())
 
     def monthly(
         who: IntArray,
@@ -531,7 +531,7 @@ def _transactions(
     who = np.repeat(persons, counts)
     k = len(who)
     band = np.select([age[who] < 35, age[who] < 60], [0, 1], 2)
-    spend = categorical(rng, SPEND_MIX[band])
+    spend = categorical(rng, band, SPEND_MIX)
     cat = np.array([CAT[s] for s in SPEND], np.int64)[spend]
     cents = np.zeros(k, dtype=np.int64)
     for i, name in enumerate(SPEND):
@@ -591,7 +591,10 @@ def _transactions(
         mers[ok],
         chans[ok],
     )
-    order = np.lexsort((rng.random(len(t)), acc.account_id[acc_rows], t))
+    # One composite key (second of the window, account) sorted stably: ties keep
+    # generation order, which is itself deterministic.
+    seconds = (t - start.astype("datetime64[s]")).astype(np.int64)
+    order = np.argsort((seconds << 32) | acc.account_id[acc_rows] - FIRST_ACCOUNT_ID, kind="stable")
     acc_rows, t, amount, cats, mers, chans = (
         acc_rows[order],
         t[order],
@@ -619,7 +622,7 @@ def _transactions(
             "category": pa.array(list(CATEGORIES), pa.string()).take(pa.array(cats)),
             "merchant": pa.array(list(MERCHANT_VOCAB), pa.string()).take(pa.array(mers)),
             "channel": pa.array(list(CHANNELS), pa.string()).take(pa.array(chans)),
-            "description": descriptions.take(pa.array(cats * n_mer + mers)),
+            "description": descriptions.take(pa.array(cats.astype(np.int32) * n_mer + mers)),
         }
     )
 

@@ -22,7 +22,8 @@ import pyarrow.csv as pacsv
 
 ProgressFn = Callable[[str, int, int], None]
 
-GZIP_LEVEL = 6
+# Level 3: JSON lines compress to ~13% at ~3x the speed of the default level 6 (~11%).
+GZIP_LEVEL = 3
 
 
 def stage_rng(seed: int, stage: str) -> np.random.Generator:
