@@ -13,8 +13,10 @@ locally.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
+from c360.ingest.landing import Ledger, free_run_folder
 from c360.ingest.store import ObjectStore
 
 ROOT = "_checkpoints"
@@ -40,21 +42,33 @@ class Checkpoints:
         body = self.store.read(self._key(name, pending=True))
         return None if body is None else json.loads(body)
 
-    def set_pending(self, name: str, value: dict[str, Any]) -> None:
+    def set_pending(self, name: str, checkpoint: dict[str, Any], sha256: list[str],
+                    dataset_path: str, ingest_date: date, run_id: str) -> None:
+        """Announce the checkpoint the files `sha256`, about to land in that run, reach."""
+        value = {"checkpoint": checkpoint, "sha256": sha256,
+                 "delivery": {"path": dataset_path, "ingest_date": ingest_date.isoformat(),
+                              "run_id": run_id}}
         self.store.write(self._key(name, pending=True), json.dumps(value, sort_keys=True).encode())
 
     def clear_pending(self, name: str) -> None:
         self.store.delete(self._key(name, pending=True))
 
-    def recover(self, name: str, landed_hashes: set[str]) -> dict[str, Any] | None:
+    def recover(self, name: str, dataset: str) -> dict[str, Any] | None:
         """Finish or drop an interrupted advance; returns the checkpoint now in force.
 
-        `landed_hashes`: sha256 of every file the dataset's ledger knows.
+        The pending checkpoint is committed when every file it names is in
+        `dataset`'s ledger — after restoring ledger entries from the complete
+        deliveries of its run (a crash can fall between manifest and ledger).
         """
         pending = self.pending(name)
         if pending is not None:
+            ledger = Ledger(self.store, dataset)
+            where = pending.get("delivery") or {}
+            if where:
+                free_run_folder(self.store, ledger, where["path"],
+                                date.fromisoformat(where["ingest_date"]), where["run_id"])
             hashes = set(pending.get("sha256", []))
-            if hashes and hashes <= landed_hashes:
+            if hashes and hashes <= ledger.hashes():
                 self.put(name, pending["checkpoint"])
             self.clear_pending(name)
         return self.get(name)

@@ -249,7 +249,7 @@ def extract_table(
     spec = spec_for(contract.entity)
     checkpoints = Checkpoints(store)
     name = spec.dataset
-    bookmark = checkpoints.recover(name, Ledger(store, name).hashes())
+    bookmark = checkpoints.recover(name, name)
     columns = list(dict.fromkeys(c.source for c in contract.columns))
     out_dir = work_dir / name
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -280,8 +280,8 @@ def extract_table(
     parts = [(t, t.name) for t, n in zip(targets, counts, strict=True) if n]
     result.rows, result.partitions, result.parts = sum(counts), len(window.ranges), targets
     after = _bookmark_after(spec, window, [t for t, _ in parts], bookmark)
-    checkpoints.set_pending(name, {"checkpoint": after, "run_id": run_id,
-                                   "sha256": [sha256_file(p) for p, _ in parts]})
+    checkpoints.set_pending(name, after, [sha256_file(p) for p, _ in parts], contract.raw.path,
+                            ingest_date, run_id)
     report = land(store, name, parts, contract.raw.path, ingest_date, run_id,
                   check=checker_for(contract),
                   extra={"bookmark_from": bookmark, "bookmark_to": after, "rows": result.rows})
@@ -387,7 +387,7 @@ def spark_extract_to_raw(spark: Any, jdbc_url: str, properties: dict[str, str],
     name = spec.dataset
     checkpoints = Checkpoints(store)
     ledger = Ledger(store, name)
-    bookmark = checkpoints.recover(name, ledger.hashes())
+    bookmark = checkpoints.recover(name, name)
     result = ExtractResult(spec.table, 0, partitions, bookmark, bookmark)
     frame, upper = spark_extract(spark, jdbc_url, properties, contract, bookmark, partitions)
     if frame is None:
@@ -412,8 +412,8 @@ def spark_extract_to_raw(spark: Any, jdbc_url: str, properties: dict[str, str],
         after = {spec.watermark: str(upper), "keys_at_last": sorted(set(keys))}
     frame.unpersist()
     written = describe_written(store, prefix)
-    checkpoints.set_pending(name, {"checkpoint": after, "run_id": run_id,
-                                   "sha256": [f.sha256 for f in written]})
+    checkpoints.set_pending(name, after, [f.sha256 for f in written], contract.raw.path,
+                            ingest_date, run_id)
     report = publish_written(store, name, prefix, written, ingest_date, folder,
                              extra={"bookmark_from": bookmark, "bookmark_to": after, "rows": rows})
     checkpoints.put(name, after)

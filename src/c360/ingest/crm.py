@@ -42,7 +42,7 @@ from tenacity import (
 )
 
 from c360.ingest.checkpoints import Checkpoints
-from c360.ingest.landing import LandingReport, Ledger, land
+from c360.ingest.landing import LandingReport, land, sha256_file
 from c360.ingest.store import ObjectStore
 
 DATASET = "crm_customers"
@@ -196,7 +196,7 @@ class PageFetcher:
         self.policy = policy
         self.sleep = sleep
         self.retries = 0
-        self._backoff = wait_exponential_jitter(initial=policy.initial_seconds,
+        self._backoff = wait_exponential_jitter(multiplier=policy.initial_seconds,
                                                 max=policy.max_seconds,
                                                 jitter=policy.jitter_seconds)
 
@@ -276,7 +276,7 @@ def ingest_crm(
 ) -> CrmIngestResult:
     """Pull every CRM customer changed since the checkpoint and land them in RAW."""
     checkpoints = Checkpoints(store)
-    before = checkpoints.recover(CHECKPOINT, Ledger(store, DATASET).hashes())
+    before = checkpoints.recover(CHECKPOINT, DATASET)
     fetcher = PageFetcher(transport, policy, sleep)
     params: dict[str, str] = {"limit": str(page_limit)}
     if before:
@@ -312,11 +312,8 @@ def ingest_crm(
     first = _key(ordered[0])
     name = f"part-{first[0][:10]}-{len(ordered):07d}.jsonl.gz".replace(":", "")
     data = write_jsonl_gz(ordered, work_dir / "crm" / name)
-    from c360.ingest.landing import sha256_file
-
     digest = sha256_file(data)
-    checkpoints.set_pending(CHECKPOINT, {"checkpoint": after, "sha256": [digest],
-                                         "run_id": run_id})
+    checkpoints.set_pending(CHECKPOINT, after, [digest], DATASET_PATH, ingest_date, run_id)
     report = land(store, DATASET, [(data, name)], DATASET_PATH, ingest_date, run_id,
                   extra={"checkpoint_from": before, "checkpoint_to": after,
                          "records": len(ordered)})

@@ -140,6 +140,14 @@ def count_rows(path: Path) -> int:
         return sum(1 for _ in handle)
 
 
+def _count_only(path: Path) -> FileCheck:
+    """The check when none is given: count rows; an unreadable file is quarantined."""
+    try:
+        return FileCheck(rows=count_rows(path))
+    except Exception as exc:  # corrupt gzip/Parquet: never crash, never land it silently
+        return FileCheck(rows=0, verdict="quarantine", reason=f"unreadable: {exc}")
+
+
 def _restore_ledger(store: ObjectStore, ledger: Ledger, manifest_key: str) -> bool:
     """Put a complete delivery's files in the ledger (a crash may have come first)."""
     body = store.read(manifest_key)
@@ -215,7 +223,7 @@ def land(
         if size == 0:
             report.skipped.append({"source": source.name, "reason": "empty file (0 bytes)"})
             continue
-        result = check(source) if check else FileCheck(rows=count_rows(source))
+        result = check(source) if check else _count_only(source)
         if result.verdict == "skip":
             report.skipped.append({"source": source.name, "reason": result.reason})
             continue
