@@ -150,3 +150,39 @@ def test_docs_table_lists_every_messiness_field_with_its_default() -> None:
 
     documented = {name: float(default) for name, default in rows}
     assert documented == {k: float(v) for k, v in Messiness().to_dict().items()}
+
+
+def test_default_phones_come_in_several_formats(default_run: GenerationResult) -> None:
+    phones = [r["phone"] for r in kit.crm_records(default_run.out_dir) if r["phone"]]
+    shapes = {re.sub(r"\d", "9", p) for p in phones}
+
+    assert {"+9 999-999-9999", "(999) 999 9999", "9999999999", "999.999.9999"} <= shapes
+
+
+def test_zero_stale_and_format_rates_give_current_canonical_addresses(
+    clean_run: GenerationResult,
+) -> None:
+    out = clean_run.out_dir
+    truth, people = kit.person_of(out, "crm"), kit.persons(out)
+
+    for r in kit.crm_records(out):
+        person = people[truth[r["id"]]]
+        assert r["address"]["line1"] == person["address_line"]
+        assert r["address"]["postal_code"] == person["postal_code"]
+
+
+def test_default_mess_leaves_some_movers_at_their_previous_address(
+    default_run: GenerationResult,
+) -> None:
+    out = default_run.out_dir
+    truth, people = kit.person_of(out, "core_banking"), kit.persons(out)
+    rows = kit.read_csv(out / "core_banking" / "customers.csv")
+
+    stale = [
+        r
+        for r in rows
+        if people[truth[r["customer_number"]]]["previous_postal_code"]
+        and r["postal_code"] == people[truth[r["customer_number"]]]["previous_postal_code"]
+        and r["postal_code"] != people[truth[r["customer_number"]]]["postal_code"]
+    ]
+    assert stale
