@@ -10,6 +10,8 @@ must re-run `tests/integration` (they fail loudly if an attribute moved).
 | SFN_EXECUTE_STATE_MACHINE     | Step Functions interprets ASL only with this config switch    |
 | SFN_VALIDATE_AND_VERSIONS     | no `ValidateStateMachineDefinition`/`ListStateMachineVersions` |
 |                               | (the Terraform AWS provider >= 5.67 calls both)               |
+| SFN_AWS_SDK_RESULTS_AS_JSON   | `aws-sdk:*` task results keep Python datetimes, which JSON    |
+|                               | intrinsics (`States.JsonToString`) cannot serialize           |
 | GLUE_PYTHONSHELL_RUNS_SCRIPT  | Glue job runs never run their script; they always SUCCEED     |
 """
 
@@ -145,6 +147,32 @@ def sfn_validate_and_versions() -> None:
     APPLIED.append("SFN_VALIDATE_AND_VERSIONS")
 
 
+# --- SFN_AWS_SDK_RESULTS_AS_JSON -------------------------------------------------
+# Step Functions hands an `aws-sdk:` task's result to the next state as JSON
+# (timestamps as strings). moto passes boto3's parsed response through, so a
+# `States.JsonToString($.job.poll.JobRun)` fails on its datetime fields with
+# States.Runtime. The result is converted the way AWS would deliver it.
+
+def _as_json(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=lambda v: v.isoformat()
+                                 if hasattr(v, "isoformat") else str(v)))
+
+
+def sfn_aws_sdk_results_as_json() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk as module,
+    )
+
+    original = module.StateTaskServiceAwsSdk._eval_service_task
+
+    def _eval_service_task(self: Any, env: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, env, *args, **kwargs)
+        env.stack.append(_as_json(env.stack.pop()))
+
+    module.StateTaskServiceAwsSdk._eval_service_task = _eval_service_task  # type: ignore[method-assign]
+    APPLIED.append("SFN_AWS_SDK_RESULTS_AS_JSON")
+
+
 # --- GLUE_PYTHONSHELL_RUNS_SCRIPT -------------------------------------------------
 # moto's Glue job runs go STARTING -> RUNNING -> SUCCEEDED without running
 # anything, so a state machine's Glue poll loop never sees a failure. For
@@ -227,5 +255,6 @@ def apply_all(endpoint: str, region: str, scratch: Path) -> list[str]:
         lambda_invoke_without_docker()
         sfn_execute_state_machine()
         sfn_validate_and_versions()
+        sfn_aws_sdk_results_as_json()
         glue_pythonshell_runs_script()
     return list(APPLIED)

@@ -86,6 +86,8 @@ class Poll:
 
     wait_seconds: int
     state_path: str
+    detail_path: str
+    """What the failure record carries: the job run / query status with its error."""
     succeeded: tuple[str, ...]
     failed: tuple[str, ...]
 
@@ -173,7 +175,7 @@ def _poll_loop(step: Step, label: str, start: dict[str, Any], poll: dict[str, An
         failed: {
             "Type": "Pass",
             "Parameters": {"Error": "C360.JobFailed",
-                           "Cause.$": f"States.JsonToString({spec.state_path})"},
+                           "Cause.$": f"States.JsonToString({spec.detail_path})"},
             "ResultPath": "$.failure",
             "Next": f"RecordFailure: {step.name}",
         },
@@ -204,7 +206,8 @@ def _glue_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, 
     poll = _task(step, "arn:aws:states:::aws-sdk:glue:getJobRun",
                  {"JobName": job, "RunId.$": "$.job.JobRunId"},
                  GLUE_RETRY_ERRORS, options, "$.job.poll", nxt)
-    spec = Poll(options.glue_wait_seconds, "$.job.poll.JobRun.JobRunState", ("SUCCEEDED",),
+    spec = Poll(options.glue_wait_seconds, "$.job.poll.JobRun.JobRunState", "$.job.poll.JobRun",
+                ("SUCCEEDED",),
                 ("FAILED", "ERROR", "TIMEOUT", "STOPPED"))
     return _poll_loop(step, step.name, start, poll, spec, nxt)
 
@@ -241,7 +244,8 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
     poll = _task(step, "arn:aws:states:::aws-sdk:emrserverless:getJobRun",
                  {"ApplicationId.$": "$.emr.ApplicationId", "JobRunId.$": "$.emr.JobRunId"},
                  EMR_RETRY_ERRORS, options, "$.emr.poll", nxt)
-    spec = Poll(options.emr_wait_seconds, "$.emr.poll.JobRun.State", ("SUCCESS",),
+    spec = Poll(options.emr_wait_seconds, "$.emr.poll.JobRun.State", "$.emr.poll.JobRun",
+                ("SUCCESS",),
                 ("FAILED", "CANCELLED"))
     return _poll_loop(step, step.name, start, poll, spec, nxt)
 
@@ -320,7 +324,7 @@ def _athena_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str
     labels = [step.name, f"{step.name}: insert"]  # the step's first state bears its name
     states: dict[str, dict[str, Any]] = {}
     spec = Poll(options.athena_wait_seconds, "$.query.poll.QueryExecution.Status.State",
-                ("SUCCEEDED",), ("FAILED", "CANCELLED"))
+                "$.query.poll.QueryExecution.Status", ("SUCCEEDED",), ("FAILED", "CANCELLED"))
     for i, (label, sql) in enumerate(zip(labels, statements, strict=True)):
         after = labels[i + 1] if i + 1 < len(labels) else nxt
         query = _format_call(sql)
