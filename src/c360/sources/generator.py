@@ -29,6 +29,17 @@ from c360.sources.writing import ProgressFn, Sink, date_array, sha256_file, stag
 
 DEFAULT_LOGICAL_DATE = dt.date(2026, 11, 25)
 MANIFEST = "manifest.json"
+# Files a generation writes; those of an earlier generation are removed first (see generate).
+OWNED_PATTERNS = (
+    "crm/customers/page-*.json",
+    "core_banking/*.csv",
+    "mainframe/loyalty_*.dat",
+    "mainframe/cards_*.csv",
+    "call_center/contacts_*.csv",
+    "clickstream/events/dt=*/hour=*/*.jsonl.gz",
+    "_ground_truth/*.csv",
+    MANIFEST,
+)
 # Order of source systems in `_ground_truth/records.csv` (then by source_key).
 SOURCE_SYSTEMS = (
     "crm",
@@ -70,8 +81,10 @@ def generate(
 ) -> GenerationResult:
     """Generate all source files for `customers` true persons under `out_dir`.
 
-    `progress(stage, done, total)` is called as each stage advances. Existing files
-    at the same paths are overwritten; nothing else in out_dir is touched.
+    `progress(stage, done, total)` is called as each stage advances. Files left by an
+    earlier generation in out_dir (the `OWNED_PATTERNS`) are removed first, so a
+    smaller or older run never leaves stale pages, days or hours behind; nothing else
+    in out_dir is touched.
     """
     if customers < 1:
         raise ValueError(f"customers must be >= 1, got {customers}")
@@ -79,6 +92,7 @@ def generate(
         raise ValueError(f"seed must be >= 0, got {seed}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_previous(out_dir)
     sink = Sink(out_dir=out_dir, progress=progress)
     m = messiness
 
@@ -105,6 +119,19 @@ def generate(
     return GenerationResult(
         out_dir=out_dir, files=files, counts=dict(sorted(sink.counts.items())), persons=pop.n
     )
+
+
+def _remove_previous(out_dir: Path) -> None:
+    """Delete the files an earlier generation wrote, then the partition folders left empty."""
+    for pattern in OWNED_PATTERNS:
+        for path in sorted(out_dir.glob(pattern)):
+            if path.is_file():
+                path.unlink()
+    events = out_dir / "clickstream" / "events"
+    if events.is_dir():
+        for folder in sorted(events.glob("dt=*/hour=*")) + sorted(events.glob("dt=*")):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def _write_records(sink: Sink, pop: Population) -> None:

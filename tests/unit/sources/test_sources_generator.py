@@ -64,3 +64,18 @@ def test_progress_reports_each_stage_and_never_exceeds_its_total(tmp_path: Path)
 def test_generate_rejects_zero_customers(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="customers"):
         generate(tmp_path, 0, 1)
+
+
+def test_regenerating_into_the_same_folder_leaves_no_stale_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not ours")
+    generate(tmp_path, 1200, 1)
+    stale_day = tmp_path / "clickstream" / "events" / "dt=2026-11-10" / "hour=00"
+    stale_day.mkdir(parents=True)
+    (stale_day / "web-0000.jsonl.gz").write_bytes(b"")
+
+    result = generate(tmp_path, 300, 1)
+
+    listed = {f["path"] for f in json.loads(result.manifest_path.read_text())["files"]}
+    on_disk = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert on_disk == listed | {"manifest.json", "notes.txt"}
+    assert not (tmp_path / "clickstream" / "events" / "dt=2026-11-10").exists()
