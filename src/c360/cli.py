@@ -7,7 +7,7 @@ red line naming what is wrong and exit code 1; earlier outputs stay untouched.
 from __future__ import annotations
 
 import json
-import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -18,10 +18,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from c360.config import ConfigError, Settings
+from c360.logs import configure_logging, redact
+from c360.privacy.cli import erase_cmd
 
 app = typer.Typer(
     name="c360",
@@ -32,6 +35,7 @@ app = typer.Typer(
 )
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, highlight=False)
+app.command("erase")(erase_cmd)
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
     ConfigError, FileNotFoundError, ValueError, PermissionError,
@@ -47,8 +51,18 @@ def user_errors() -> Iterator[None]:
         yield
     except (*USER_ERRORS, EngineError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        err.print(f"[red]error:[/red] {first}")
+        err.print(f"[red]error:[/red] {escape(redact(first))}")
         raise typer.Exit(1) from None
+
+
+@app.callback()
+def _logging() -> None:
+    """Structured JSON logs (no PII) on stderr for every command, at C360_LOG_LEVEL."""
+    try:
+        level = Settings.from_env().log_level
+    except ConfigError:
+        level = "INFO"  # the command itself reports the configuration error
+    configure_logging(level)
 
 
 def settings_from_env(**overrides: Any) -> Settings:
@@ -190,7 +204,9 @@ def demo_cmd(
         started = time.perf_counter()
         logical = _parse_date(logical_date)
         sources = workdir / "sources"
-        settings = settings_from_env(lake_root=workdir / "lake")
+        # C360_LAKE_ROOT, when set, wins over the work dir (every command honours it).
+        settings = settings_from_env(
+            lake_root=None if "C360_LAKE_ROOT" in os.environ else workdir / "lake")
         console.rule("1/3 synthetic sources")
         _generate(sources, customers, seed, logical)
         console.rule(f"2/3 pipeline ({settings.engine})")
@@ -205,7 +221,6 @@ def demo_cmd(
 
 
 def main(argv: list[str] | None = None, run: Callable[..., Any] | None = None) -> None:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     app(args=argv)
 
 

@@ -16,6 +16,7 @@ from typing import Literal
 
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
+LOG_LEVELS: tuple[str, ...] = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class ConfigError(ValueError):
@@ -44,6 +45,8 @@ class Settings:
     """Base URL of the CRM API (`C360_CRM_API_URL`); unset = simulate it from the sources."""
     core_banking_dsn: str | None = field(default=None, repr=False)
     """libpq URL of the core-banking database (`C360_CORE_BANKING_DSN`); unset = simulate it."""
+    log_level: str = "INFO"
+    """Level of the JSON logs on stderr (`C360_LOG_LEVEL`: DEBUG, INFO, WARNING, ERROR)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -68,6 +71,8 @@ class Settings:
             values["crm_api_url"] = env["C360_CRM_API_URL"]
         if env.get("C360_CORE_BANKING_DSN"):
             values["core_banking_dsn"] = env["C360_CORE_BANKING_DSN"]
+        if env.get("C360_LOG_LEVEL"):
+            values["log_level"] = env["C360_LOG_LEVEL"].upper()
         values.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
@@ -83,6 +88,10 @@ class Settings:
             raise ConfigError(
                 f"C360_ENGINE={self.engine!r} is not supported; use one of {', '.join(ENGINES)}"
             )
+        if self.log_level not in LOG_LEVELS:
+            raise ConfigError(
+                f"C360_LOG_LEVEL={self.log_level!r} is not a level; use one of "
+                f"{', '.join(LOG_LEVELS)}")
         if self.threads < 1:
             raise ConfigError(f"C360_THREADS must be >= 1, got {self.threads}")
         if not self.prefix.replace("_", "").isalnum() or not self.prefix[:1].isalpha():

@@ -207,6 +207,9 @@ def land(
     q_target = f"{QUARANTINE_ROOT}/{target}"
     to_land: list[tuple[Path, str]] = []
     to_quarantine: list[tuple[Path, str]] = []
+    from c360.privacy.ingest import ErasureFilter  # erased persons never land again
+
+    erased = ErasureFilter.for_store(store, dataset)
     for source, name in files:
         if not source.is_file():
             raise FileNotFoundError(f"{dataset}: source file {source} does not exist")
@@ -232,12 +235,13 @@ def land(
             report.quarantined.append(QuarantinedFile(
                 source=source.name, path=f"{q_target}/{name}", rows=result.rows, bytes=size,
                 sha256=digest, reason=result.reason))
-            to_quarantine.append((source, name))
+            to_quarantine.append((erased.apply(source, result.rows, ())[0], name))
         else:
+            kept, rows, notes = erased.apply(source, result.rows, result.notes)
             report.landed.append(LandedFile(
-                source=source.name, path=f"{target}/{name}", rows=result.rows, bytes=size,
-                sha256=digest, notes=result.notes))
-            to_land.append((source, name))
+                source=source.name, path=f"{target}/{name}", rows=rows, bytes=size,
+                sha256=digest, notes=notes))
+            to_land.append((kept, name))
 
     header = {"dataset": dataset, "run_id": run_folder, "ingest_date": ingest_date.isoformat(),
               **({"extra": dict(extra)} if extra else {})}
@@ -252,6 +256,7 @@ def land(
                     "skipped": report.skipped}
         _publish(store, q_target, to_quarantine, manifest)
     ledger.record([*report.landed, *report.quarantined], run_folder)
+    erased.cleanup()
     return report
 
 
