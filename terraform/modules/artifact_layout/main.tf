@@ -13,8 +13,8 @@ locals {
   package_version = coalesce(var.package_version, split("+", var.artifact_version)[0])
   bucket_uri      = "s3://${var.artifacts_bucket}"
 
-  lambda_functions = ["crm_api", "crm_ingest", "mainframe_export", "profile_api"]
-  glue_jobs        = ["conform", "extract_core_banking", "load_profiles"]
+  lambda_functions = ["crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest", "profile_api"]
+  glue_jobs        = ["conform", "extract_core_banking", "load_profiles", "sandbox_export"]
   emr_jobs         = ["identity_link", "aggregate_transactions"]
   hive_scripts     = ["dim_customer_demographic"]
 

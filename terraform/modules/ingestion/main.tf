@@ -19,7 +19,7 @@ locals {
   artifacts_arn = "arn:${local.partition}:s3:::${var.artifacts_bucket}"
   raw_arn       = "arn:${local.partition}:s3:::${var.raw_bucket}"
 
-  functions = toset(["crm_api", "crm_ingest", "mainframe_export"])
+  functions = toset(["crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest"])
   # Lambda names use hyphens: <prefix>-crm-api.
   function_names = { for f in local.functions : f => "${var.prefix}-${replace(f, "_", "-")}" }
   function_arns  = { for f, n in local.function_names : f => "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${n}" }
@@ -37,12 +37,16 @@ locals {
     crm_api = {}
     crm_ingest = {
       C360_RAW_BUCKET       = var.raw_bucket
-      C360_RAW_PREFIX       = try(var.raw_prefixes["crm_ingest"], "crm/")
+      C360_RAW_PREFIXES     = join(",", try(var.raw_prefixes["crm_ingest"], []))
       C360_CRM_API_FUNCTION = local.function_names["crm_api"]
     }
     mainframe_export = {
-      C360_RAW_BUCKET = var.raw_bucket
-      C360_RAW_PREFIX = try(var.raw_prefixes["mainframe_export"], "mainframe/")
+      C360_RAW_BUCKET   = var.raw_bucket
+      C360_RAW_PREFIXES = join(",", try(var.raw_prefixes["mainframe_export"], []))
+    }
+    file_drop_ingest = {
+      C360_RAW_BUCKET   = var.raw_bucket
+      C360_RAW_PREFIXES = join(",", try(var.raw_prefixes["file_drop_ingest"], []))
     }
   }
 
@@ -70,14 +74,14 @@ locals {
           Sid      = "PutRawObjects"
           Effect   = "Allow"
           Action   = ["s3:PutObject"]
-          Resource = "${local.raw_arn}/${try(var.raw_prefixes[f], "")}*"
+          Resource = [for p in try(var.raw_prefixes[f], []) : "${local.raw_arn}/${p}*"]
         },
         {
           Sid       = "ListRawPrefix"
           Effect    = "Allow"
           Action    = ["s3:ListBucket"]
           Resource  = local.raw_arn
-          Condition = { StringLike = { "s3:prefix" = ["${try(var.raw_prefixes[f], "")}*"] } }
+          Condition = { StringLike = { "s3:prefix" = [for p in try(var.raw_prefixes[f], []) : "${p}*"] } }
         },
       ] : s if contains(keys(var.raw_prefixes), f)],
       [for s in [

@@ -111,16 +111,17 @@ variable "log_retention_days" {
 }
 
 variable "raw_prefixes" {
-  description = "RAW bucket key prefix each writing function may write under."
-  type        = map(string)
+  description = "RAW bucket key prefixes each writing function may write under (its sources only)."
+  type        = map(list(string))
   default = {
-    crm_ingest       = "crm/"
-    mainframe_export = "mainframe/"
+    crm_ingest       = ["crm/"]
+    mainframe_export = ["mainframe/"]
+    file_drop_ingest = ["clickstream/", "call_center/"]
   }
 
   validation {
-    condition     = alltrue([for k, v in var.raw_prefixes : contains(["crm_ingest", "mainframe_export"], k) && can(regex("^[a-z0-9_]+/$", v))])
-    error_message = "raw_prefixes keys must be crm_ingest|mainframe_export and values like `crm/`."
+    condition     = alltrue([for k, v in var.raw_prefixes : contains(["crm_ingest", "mainframe_export", "file_drop_ingest"], k) && length(v) > 0 && alltrue([for p in v : can(regex("^[a-z0-9_]+/$", p))])])
+    error_message = "raw_prefixes keys must be crm_ingest|mainframe_export|file_drop_ingest and values non-empty lists like [\"crm/\"]."
   }
 }
 
@@ -133,7 +134,7 @@ variable "schedules" {
   }
 
   validation {
-    condition     = alltrue([for k, v in var.schedules : contains(["crm_api", "crm_ingest", "mainframe_export"], k) && can(regex("^(rate|cron|at)\\(.+\\)$", v))])
+    condition     = alltrue([for k, v in var.schedules : contains(["crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest"], k) && can(regex("^(rate|cron|at)\\(.+\\)$", v))])
     error_message = "schedules keys must be ingestion functions and values rate(...), cron(...) or at(...)."
   }
 }

@@ -12,9 +12,14 @@ locals {
   state_machines = {
     for f in local.definition_files : trimsuffix(f, ".asl.json") => {
       name       = "${var.prefix}-${trimsuffix(f, ".asl.json")}"
-      definition = templatefile("${var.definitions_dir}/${f}", var.substitutions)
+      definition = templatefile("${var.definitions_dir}/${f}", local.substitutions)
     }
   }
+  alerts_topic_name = "${var.prefix}-pipeline-alerts"
+  alerts_topic_arn  = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.alerts_topic_name}"
+  # The module owns the alerts topic, so it provides that placeholder itself.
+  substitutions = merge(var.substitutions, { alerts_topic_arn = local.alerts_topic_arn })
+
   state_machine_arns = {
     for k, s in local.state_machines : k => "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${s.name}"
   }
@@ -56,6 +61,12 @@ locals {
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
         Resource = var.kms_key_arn
+      },
+      {
+        Sid      = "PublishFailureAlerts"
+        Effect   = "Allow"
+        Action   = ["sns:Publish"]
+        Resource = local.alerts_topic_arn
       },
     ],
     [for s in [
@@ -126,6 +137,21 @@ locals {
   )
 }
 
+# Every failed step publishes here before the execution fails.
+resource "aws_sns_topic" "alerts" {
+  name              = local.alerts_topic_name
+  kms_master_key_id = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_subscription" "alerts" {
+  for_each = toset(var.alert_email_addresses)
+
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = each.key
+}
+
 resource "aws_cloudwatch_log_group" "this" {
   #checkov:skip=CKV_AWS_338:Retention is var.log_retention_days (365 by default and in dev/prod); only envs/local shortens it for the throwaway emulator.
   name              = local.log_group_name
@@ -183,7 +209,7 @@ resource "aws_sfn_state_machine" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.this]
+  depends_on = [aws_iam_role_policy.this, aws_sns_topic.alerts]
 }
 
 # --- Schedules -------------------------------------------------------------------
@@ -245,7 +271,9 @@ resource "aws_scheduler_schedule" "this" {
   target {
     arn      = aws_sfn_state_machine.this[each.value.state_machine].arn
     role_arn = aws_iam_role.scheduler[0].arn
-    input    = each.value.input
+    # The ASL derives logical_date (YYYY-MM-DD) and run_id from this when the
+    # execution input carries no logical_date of its own.
+    input = each.value.input != null ? each.value.input : jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" })
 
     retry_policy {
       maximum_retry_attempts       = 2

@@ -22,3 +22,8 @@ output "schedule_names" {
   description = "Map of schedule to EventBridge Scheduler schedule name."
   value       = { for k, s in aws_scheduler_schedule.this : k => s.name }
 }
+
+output "alerts_topic_arn" {
+  description = "SNS topic every failed pipeline step publishes to."
+  value       = aws_sns_topic.alerts.arn
+}

@@ -57,11 +57,11 @@ variable "log_retention_days" {
 }
 
 variable "schedules" {
-  description = "EventBridge Scheduler schedules: name => state machine (ASL file name without .asl.json), expression, input JSON and whether it is enabled."
+  description = "EventBridge Scheduler schedules: name => state machine (ASL file name without .asl.json), expression, execution input JSON (may use Scheduler's <aws.scheduler.scheduled-time>; null = {\"scheduled_time\": \"<aws.scheduler.scheduled-time>\"}) and whether it is enabled."
   type = map(object({
     state_machine = string
     expression    = string
-    input         = optional(string, "{}")
+    input         = optional(string)
     enabled       = optional(bool, true)
   }))
   default = {
@@ -71,7 +71,7 @@ variable "schedules" {
   }
 
   validation {
-    condition     = alltrue([for k, s in var.schedules : can(regex("^[a-z][a-z0-9-]{0,30}$", k)) && can(regex("^(rate|cron|at)\\(.+\\)$", s.expression)) && can(jsondecode(s.input))])
+    condition     = alltrue([for k, s in var.schedules : can(regex("^[a-z][a-z0-9-]{0,30}$", k)) && can(regex("^(rate|cron|at)\\(.+\\)$", s.expression)) && (s.input == null || can(jsondecode(s.input)))])
     error_message = "schedules: names like `daily`, expressions rate()/cron()/at(), input valid JSON."
   }
 }
@@ -122,6 +122,17 @@ variable "athena" {
     glue_database_names = list(string)
   })
   default = null
+}
+
+variable "alert_email_addresses" {
+  description = "E-mail addresses subscribed to the pipeline alerts topic (every failed step publishes to it)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alert_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alert_email_addresses must be e-mail addresses."
+  }
 }
 
 variable "tags" {

@@ -21,6 +21,7 @@ locals {
   glue_catalog_arn = "${local.glue_arn_base}:catalog"
   stage_db         = var.database_names["stage"]
   analytics_db     = var.database_names["analytics"]
+  sandbox_db       = var.database_names["sandbox"]
   profiles_arn     = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.profiles_table_name}"
 
   glue_log_groups = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"
@@ -129,6 +130,50 @@ locals {
     local.glue_metrics,
   ]
 
+  # sandbox_export: ANALYTICS tables (read) -> masked sbx_* copies in SANDBOX.
+  sandbox_export_statements = [
+    local.artifact_read,
+    {
+      Sid      = "ReadAnalytics"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:ListBucket"]
+      Resource = [local.s3_arn["analytics"], "${local.s3_arn["analytics"]}/*"]
+    },
+    {
+      Sid      = "WriteSandboxTables"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+      Resource = "${local.s3_arn["sandbox"]}/sbx_*"
+    },
+    {
+      Sid      = "ListSandbox"
+      Effect   = "Allow"
+      Action   = ["s3:ListBucket"]
+      Resource = local.s3_arn["sandbox"]
+    },
+    {
+      Sid      = "ReadAnalyticsCatalog"
+      Effect   = "Allow"
+      Action   = local.catalog_read_actions
+      Resource = [local.glue_catalog_arn, "${local.glue_arn_base}:database/${local.analytics_db}", "${local.glue_arn_base}:table/${local.analytics_db}/*"]
+    },
+    {
+      Sid      = "SandboxCatalog"
+      Effect   = "Allow"
+      Action   = concat(local.catalog_read_actions, local.catalog_write_actions)
+      Resource = [local.glue_catalog_arn, "${local.glue_arn_base}:database/${local.sandbox_db}", "${local.glue_arn_base}:table/${local.sandbox_db}/sbx_*"]
+    },
+    {
+      Sid      = "ReadMaskingKey"
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue"]
+      Resource = aws_secretsmanager_secret.sandbox_key.arn
+    },
+    local.kms_use,
+    local.glue_logs,
+    local.glue_metrics,
+  ]
+
   glue_jobs = {
     conform = {
       name        = "${var.prefix}-conform"
@@ -139,6 +184,26 @@ locals {
       name        = "${var.prefix}-load-profiles"
       description = "c360_customer_profile -> DynamoDB profiles table"
       statements  = local.load_profiles_statements
+    }
+    sandbox_export = {
+      name        = "${var.prefix}-sandbox-export"
+      description = "Masked sbx_* copies of analytics tables for data scientists"
+      statements  = local.sandbox_export_statements
+    }
+  }
+
+  # Glue Python shell jobs (Python 3.9 only) and their own arguments.
+  python_shell_arguments = {
+    load_profiles = {
+      "--c360-analytics-bucket" = var.bucket_names["analytics"]
+      "--c360-profiles-table"   = var.profiles_table_name
+    }
+    sandbox_export = {
+      "--c360-analytics-bucket"      = var.bucket_names["analytics"]
+      "--c360-analytics-database"    = local.analytics_db
+      "--c360-sandbox-bucket"        = var.bucket_names["sandbox"]
+      "--c360-sandbox-database"      = local.sandbox_db
+      "--c360-sandbox-key-secret-id" = aws_secretsmanager_secret.sandbox_key.name
     }
   }
 }
@@ -229,11 +294,13 @@ resource "aws_glue_job" "conform" {
   depends_on = [aws_iam_role_policy.glue]
 }
 
-# Glue Python shell exists only for Python 3.9 (keep load_profiles 3.9-compatible).
-resource "aws_glue_job" "load_profiles" {
-  name                   = local.glue_jobs.load_profiles.name
-  description            = "${local.glue_jobs.load_profiles.description} (${var.artifact_version})"
-  role_arn               = aws_iam_role.glue["load_profiles"].arn
+# Glue Python shell exists only for Python 3.9 (keep these jobs 3.9-compatible).
+resource "aws_glue_job" "python_shell" {
+  for_each = local.python_shell_arguments
+
+  name                   = local.glue_jobs[each.key].name
+  description            = "${local.glue_jobs[each.key].description} (${var.artifact_version})"
+  role_arn               = aws_iam_role.glue[each.key].arn
   glue_version           = "3.0"
   max_capacity           = 0.0625
   timeout                = var.job_timeout_minutes
@@ -243,23 +310,46 @@ resource "aws_glue_job" "load_profiles" {
   command {
     name            = "pythonshell"
     python_version  = "3.9"
-    script_location = module.artifacts.glue_script_uris["load_profiles"]
+    script_location = module.artifacts.glue_script_uris[each.key]
   }
 
   execution_property {
     max_concurrent_runs = 1
   }
 
-  default_arguments = {
+  default_arguments = merge(each.value, {
     "--job-language"          = "python"
     "--extra-py-files"        = module.artifacts.wheel_uri
-    "--c360-analytics-bucket" = var.bucket_names["analytics"]
-    "--c360-profiles-table"   = var.profiles_table_name
     "--c360-artifact-version" = var.artifact_version
     "--enable-metrics"        = "true"
-  }
+  })
 
   tags = merge(var.tags, { artifact_version = var.artifact_version })
 
   depends_on = [aws_iam_role_policy.glue]
+}
+
+# HMAC key of the sandbox masking (generated, never a literal).
+data "aws_secretsmanager_random_password" "sandbox_key" {
+  password_length     = 64
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret" "sandbox_key" {
+  #checkov:skip=CKV2_AWS_57:Rotating the masking key changes every pseudonym in the sandbox; it is rotated deliberately (new secret version + sandbox rebuild), not on a timer.
+  name                    = "${var.prefix}/sandbox/masking-key"
+  description             = "HMAC key sandbox_export uses to pseudonymise PII in sbx_* tables."
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = var.tags
+}
+
+resource "aws_secretsmanager_secret_version" "sandbox_key" {
+  secret_id     = aws_secretsmanager_secret.sandbox_key.id
+  secret_string = data.aws_secretsmanager_random_password.sandbox_key.random_password
+
+  lifecycle {
+    # The data source draws a new value on every plan; keep the first one.
+    ignore_changes = [secret_string]
+  }
 }

@@ -1,17 +1,11 @@
 output "glue_job_names" {
-  description = "Map of Glue job (conform, load_profiles) to job name."
-  value = {
-    conform       = aws_glue_job.conform.name
-    load_profiles = aws_glue_job.load_profiles.name
-  }
+  description = "Map of Glue job (conform, load_profiles, sandbox_export) to job name."
+  value       = merge({ conform = aws_glue_job.conform.name }, { for k, j in aws_glue_job.python_shell : k => j.name })
 }
 
 output "glue_job_arns" {
-  description = "Map of Glue job (conform, load_profiles) to job ARN."
-  value = {
-    conform       = aws_glue_job.conform.arn
-    load_profiles = aws_glue_job.load_profiles.arn
-  }
+  description = "Map of Glue job (conform, load_profiles, sandbox_export) to job ARN."
+  value       = merge({ conform = aws_glue_job.conform.arn }, { for k, j in aws_glue_job.python_shell : k => j.arn })
 }
 
 output "emr_application_ids" {
@@ -67,4 +61,14 @@ output "athena_workgroup_arn" {
 output "athena_results_uri" {
   description = "Enforced Athena query result location."
   value       = local.athena_results_uri
+}
+
+output "package_version" {
+  description = "Python package version in the wheel name (derived from artifact_version unless set)."
+  value       = module.artifacts.package_version
+}
+
+output "sandbox_key_secret_arn" {
+  description = "ARN of the sandbox masking-key secret."
+  value       = aws_secretsmanager_secret.sandbox_key.arn
 }

@@ -25,22 +25,22 @@ variable "package_version" {
 }
 
 variable "bucket_names" {
-  description = "Bucket names from lake_storage (needs raw, stage, analytics, artifacts, logs)."
+  description = "Bucket names from lake_storage (needs raw, stage, analytics, sandbox, artifacts, logs)."
   type        = map(string)
 
   validation {
-    condition     = alltrue([for l in ["raw", "stage", "analytics", "artifacts", "logs"] : contains(keys(var.bucket_names), l)])
-    error_message = "bucket_names must contain raw, stage, analytics, artifacts and logs."
+    condition     = alltrue([for l in ["raw", "stage", "analytics", "sandbox", "artifacts", "logs"] : contains(keys(var.bucket_names), l)])
+    error_message = "bucket_names must contain raw, stage, analytics, sandbox, artifacts and logs."
   }
 }
 
 variable "database_names" {
-  description = "Glue database names from catalog (needs stage and analytics)."
+  description = "Glue database names from catalog (needs stage, analytics and sandbox)."
   type        = map(string)
 
   validation {
-    condition     = alltrue([for l in ["stage", "analytics"] : contains(keys(var.database_names), l)])
-    error_message = "database_names must contain stage and analytics."
+    condition     = alltrue([for l in ["stage", "analytics", "sandbox"] : contains(keys(var.database_names), l)])
+    error_message = "database_names must contain stage, analytics and sandbox."
   }
 }
 
@@ -176,6 +176,17 @@ variable "athena_bytes_scanned_cutoff" {
   validation {
     condition     = var.athena_bytes_scanned_cutoff >= 10485760
     error_message = "athena_bytes_scanned_cutoff must be at least 10 MB (Athena minimum)."
+  }
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted sandbox masking-key secret can be restored (0 only in throwaway environments)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
+    error_message = "secret_recovery_window_days must be 0 or between 7 and 30."
   }
 }
 

@@ -154,6 +154,8 @@ module "processing" {
   enable_emr_serverless = var.enable_emr_serverless
   enable_athena         = var.enable_athena
   force_destroy         = var.force_destroy
+
+  secret_recovery_window_days = var.secret_recovery_window_days
   emr_network = var.network == null ? null : {
     subnet_ids         = var.network.private_subnet_ids
     security_group_ids = [aws_security_group.glue[0].id]
@@ -165,41 +167,43 @@ locals {
   buckets   = module.lake_storage.bucket_names
   databases = module.catalog.database_names
 
-  # Every `${name}` an ASL file in stepfunctions/ may use. Disabled services
-  # render as "" so a definition still renders (and fails loudly if run).
+  # Every `${name}` an ASL file in stepfunctions/ may use. The first block is
+  # the contract with the generator (c360.orchestration.asl.PLACEHOLDERS);
+  # `alerts_topic_arn` is added by the orchestration module, which owns the
+  # topic. Disabled services render as "" so definitions still render.
   asl_substitutions = {
-    prefix                             = var.prefix
-    artifact_version                   = var.artifact_version
-    region                             = data.aws_region.current.name
-    account_id                         = data.aws_caller_identity.current.account_id
-    crm_api_function_arn               = module.ingestion.lambda_function_arns["crm_api"]
-    crm_ingest_function_arn            = module.ingestion.lambda_function_arns["crm_ingest"]
-    mainframe_export_function_arn      = module.ingestion.lambda_function_arns["mainframe_export"]
-    profile_api_function_arn           = module.serving.function_arn
-    extract_core_banking_job_name      = module.ingestion.glue_job_name
-    conform_job_name                   = module.processing.glue_job_names["conform"]
-    load_profiles_job_name             = module.processing.glue_job_names["load_profiles"]
-    emr_spark_application_id           = lookup(module.processing.emr_application_ids, "spark", "")
-    emr_hive_application_id            = lookup(module.processing.emr_application_ids, "hive", "")
-    emr_job_role_arn                   = module.processing.emr_job_role_arn == null ? "" : module.processing.emr_job_role_arn
-    emr_log_uri                        = module.processing.emr_log_uri
-    identity_link_entry_point          = module.processing.emr_entry_points["identity_link"]
-    aggregate_transactions_entry_point = module.processing.emr_entry_points["aggregate_transactions"]
-    dim_customer_demographic_hql       = module.processing.hive_scripts["dim_customer_demographic"]
-    wheel_uri                          = module.processing.wheel_uri
-    athena_workgroup                   = module.processing.athena_workgroup_name == null ? "" : module.processing.athena_workgroup_name
-    athena_sql_prefix                  = module.processing.athena_sql_prefix
-    athena_results_uri                 = module.processing.athena_results_uri
-    raw_bucket                         = local.buckets["raw"]
-    stage_bucket                       = local.buckets["stage"]
-    analytics_bucket                   = local.buckets["analytics"]
-    sandbox_bucket                     = local.buckets["sandbox"]
-    artifacts_bucket                   = local.buckets["artifacts"]
-    raw_database                       = local.databases["raw"]
-    stage_database                     = local.databases["stage"]
-    analytics_database                 = local.databases["analytics"]
-    sandbox_database                   = local.databases["sandbox"]
-    profiles_table                     = module.serving.table_name
+    lambda_crm_ingest_arn         = module.ingestion.lambda_function_arns["crm_ingest"]
+    lambda_mainframe_export_arn   = module.ingestion.lambda_function_arns["mainframe_export"]
+    lambda_file_drop_ingest_arn   = module.ingestion.lambda_function_arns["file_drop_ingest"]
+    glue_job_conform              = module.processing.glue_job_names["conform"]
+    glue_job_extract_core_banking = module.ingestion.glue_job_name
+    glue_job_load_profiles        = module.processing.glue_job_names["load_profiles"]
+    glue_job_sandbox_export       = module.processing.glue_job_names["sandbox_export"]
+    athena_workgroup              = module.processing.athena_workgroup_name == null ? "" : module.processing.athena_workgroup_name
+    stage_database                = local.databases["stage"]
+    analytics_database            = local.databases["analytics"]
+    emr_spark_application_id      = lookup(module.processing.emr_application_ids, "spark", "")
+    emr_hive_application_id       = lookup(module.processing.emr_application_ids, "hive", "")
+    emr_execution_role_arn        = module.processing.emr_job_role_arn == null ? "" : module.processing.emr_job_role_arn
+    artifacts_bucket              = local.buckets["artifacts"]
+    artifact_version              = var.artifact_version
+    package_version               = module.processing.package_version
+
+    # Extras for hand-written definitions.
+    prefix                 = var.prefix
+    region                 = data.aws_region.current.name
+    account_id             = data.aws_caller_identity.current.account_id
+    lambda_crm_api_arn     = module.ingestion.lambda_function_arns["crm_api"]
+    lambda_profile_api_arn = module.serving.function_arn
+    raw_bucket             = local.buckets["raw"]
+    stage_bucket           = local.buckets["stage"]
+    analytics_bucket       = local.buckets["analytics"]
+    sandbox_bucket         = local.buckets["sandbox"]
+    raw_database           = local.databases["raw"]
+    sandbox_database       = local.databases["sandbox"]
+    athena_results_uri     = module.processing.athena_results_uri
+    emr_log_uri            = module.processing.emr_log_uri
+    profiles_table         = module.serving.table_name
   }
 }
 
@@ -209,9 +213,9 @@ module "orchestration" {
   prefix          = var.prefix
   definitions_dir = var.stepfunctions_dir
   schedules = var.pipeline_schedules != null ? var.pipeline_schedules : {
-    hourly = { state_machine = "hourly", expression = "rate(1 hour)", input = "{}", enabled = true }
-    daily  = { state_machine = "daily", expression = "cron(0 3 * * ? *)", input = "{}", enabled = true }
-    weekly = { state_machine = "weekly", expression = "cron(0 4 ? * MON *)", input = "{}", enabled = true }
+    hourly = { state_machine = "hourly", expression = "rate(1 hour)", enabled = true }
+    daily  = { state_machine = "daily", expression = "cron(0 3 * * ? *)", enabled = true }
+    weekly = { state_machine = "weekly", expression = "cron(0 4 ? * MON *)", enabled = true }
   }
   substitutions      = local.asl_substitutions
   kms_key_arn        = module.lake_storage.kms_key_arn

@@ -154,7 +154,7 @@ variable "pipeline_schedules" {
   type = map(object({
     state_machine = string
     expression    = string
-    input         = optional(string, "{}")
+    input         = optional(string)
     enabled       = optional(bool, true)
   }))
   default = null

@@ -13,6 +13,7 @@ run "keys_follow_the_publish_layout" {
       crm_api          = "lambdas/0.1.0+abc1234/crm_api.zip"
       crm_ingest       = "lambdas/0.1.0+abc1234/crm_ingest.zip"
       mainframe_export = "lambdas/0.1.0+abc1234/mainframe_export.zip"
+      file_drop_ingest = "lambdas/0.1.0+abc1234/file_drop_ingest.zip"
       profile_api      = "lambdas/0.1.0+abc1234/profile_api.zip"
     }
     error_message = "Lambda zips must live at lambdas/<version>/<function>.zip."
@@ -23,6 +24,7 @@ run "keys_follow_the_publish_layout" {
       conform              = "jobs/0.1.0+abc1234/glue/conform.py"
       extract_core_banking = "jobs/0.1.0+abc1234/glue/extract_core_banking.py"
       load_profiles        = "jobs/0.1.0+abc1234/glue/load_profiles.py"
+      sandbox_export       = "jobs/0.1.0+abc1234/glue/sandbox_export.py"
     }
     error_message = "Glue scripts must live at jobs/<version>/glue/<job>.py."
   }

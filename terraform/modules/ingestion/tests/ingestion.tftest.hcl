@@ -25,6 +25,7 @@ run "lambdas_run_the_versioned_artifacts" {
       crm_api          = "c360-test-artifacts/lambdas/0.1.0+abc1234/crm_api.zip"
       crm_ingest       = "c360-test-artifacts/lambdas/0.1.0+abc1234/crm_ingest.zip"
       mainframe_export = "c360-test-artifacts/lambdas/0.1.0+abc1234/mainframe_export.zip"
+      file_drop_ingest = "c360-test-artifacts/lambdas/0.1.0+abc1234/file_drop_ingest.zip"
     }
     error_message = "Each Lambda must load lambdas/<version>/<function>.zip from the artifacts bucket."
   }
@@ -127,8 +128,13 @@ run "iam_is_least_privilege" {
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Resource if s.Sid == "PutRawObjects"] == ["arn:aws:s3:::c360-test-raw/crm/*"]
+    condition     = [for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Resource if s.Sid == "PutRawObjects"] == [["arn:aws:s3:::c360-test-raw/crm/*"]]
     error_message = "crm_ingest may write only under raw/crm/."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.lambda["file_drop_ingest"].policy).Statement : s.Resource if s.Sid == "PutRawObjects"] == [["arn:aws:s3:::c360-test-raw/clickstream/*", "arn:aws:s3:::c360-test-raw/call_center/*"]]
+    error_message = "file_drop_ingest may write only under raw/clickstream/ and raw/call_center/."
   }
 
   assert {

@@ -10,9 +10,9 @@ variables {
   definitions_dir = "tests/fixtures/stepfunctions"
   kms_key_arn     = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
   substitutions = {
-    crm_ingest_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-crm-ingest"
-    conform_job_name        = "c360-test-conform"
-    athena_workgroup        = "c360-test-analytics"
+    lambda_crm_ingest_arn = "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-crm-ingest"
+    glue_job_conform      = "c360-test-conform"
+    athena_workgroup      = "c360-test-analytics"
   }
   lambda_function_arns = ["arn:aws:lambda:eu-west-1:123456789012:function:c360-test-crm-ingest"]
   glue_job_arns        = ["arn:aws:glue:eu-west-1:123456789012:job/c360-test-conform"]
@@ -40,6 +40,16 @@ run "one_state_machine_per_asl_file_with_placeholders_rendered" {
   }
 
   assert {
+    condition     = jsondecode(aws_sfn_state_machine.this["daily"].definition).States.Failed.Parameters.TopicArn == "arn:aws:sns:eu-west-1:123456789012:c360-test-pipeline-alerts"
+    error_message = "The module fills $${alerts_topic_arn} with its own alerts topic."
+  }
+
+  assert {
+    condition     = aws_sns_topic.alerts.kms_master_key_id == var.kms_key_arn
+    error_message = "The alerts topic is encrypted with the CMK."
+  }
+
+  assert {
     condition     = alltrue([for s in aws_sfn_state_machine.this : !strcontains(s.definition, "$${")])
     error_message = "No placeholder may survive rendering."
   }
@@ -61,6 +71,11 @@ run "schedules_target_hourly_daily_weekly" {
   assert {
     condition     = { for k, s in aws_scheduler_schedule.this : k => s.schedule_expression } == { hourly = "rate(1 hour)", daily = "cron(0 3 * * ? *)", weekly = "cron(0 4 ? * MON *)" }
     error_message = "Default schedules: hourly, daily, weekly."
+  }
+
+  assert {
+    condition     = jsondecode(one(aws_scheduler_schedule.this["daily"].target).input) == { scheduled_time = "<aws.scheduler.scheduled-time>" }
+    error_message = "Scheduled executions carry the scheduled time for the ASL to derive logical_date."
   }
 
   assert {

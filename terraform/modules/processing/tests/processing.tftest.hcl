@@ -20,6 +20,7 @@ variables {
   database_names = {
     stage     = "c360_test_stage"
     analytics = "c360_test_analytics"
+    sandbox   = "c360_test_sandbox"
   }
   profiles_table_name = "c360-test-customer-profiles"
 }
@@ -52,13 +53,27 @@ run "load_profiles_is_a_python39_shell_job" {
   command = plan
 
   assert {
-    condition     = one(aws_glue_job.load_profiles.command).name == "pythonshell" && one(aws_glue_job.load_profiles.command).python_version == "3.9"
+    condition     = one(aws_glue_job.python_shell["load_profiles"].command).name == "pythonshell" && one(aws_glue_job.python_shell["load_profiles"].command).python_version == "3.9"
     error_message = "load_profiles is a Glue Python shell job on Python 3.9."
   }
 
   assert {
-    condition     = one(aws_glue_job.load_profiles.command).script_location == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/glue/load_profiles.py" && aws_glue_job.load_profiles.default_arguments["--extra-py-files"] == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
+    condition     = one(aws_glue_job.python_shell["load_profiles"].command).script_location == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/glue/load_profiles.py" && aws_glue_job.python_shell["load_profiles"].default_arguments["--extra-py-files"] == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
     error_message = "load_profiles runs its versioned script with the wheel in --extra-py-files."
+  }
+}
+
+run "sandbox_export_is_a_python_shell_job_with_its_masking_key" {
+  command = plan
+
+  assert {
+    condition     = one(aws_glue_job.python_shell["sandbox_export"].command).python_version == "3.9" && one(aws_glue_job.python_shell["sandbox_export"].command).script_location == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/glue/sandbox_export.py"
+    error_message = "sandbox_export runs jobs/<version>/glue/sandbox_export.py on Python shell 3.9."
+  }
+
+  assert {
+    condition     = aws_glue_job.python_shell["sandbox_export"].default_arguments["--c360-sandbox-key-secret-id"] == "c360-test/sandbox/masking-key" && aws_secretsmanager_secret.sandbox_key.kms_key_id == var.kms_key_arn
+    error_message = "The masking key comes from a CMK-encrypted secret, never an argument value."
   }
 }
 
@@ -119,8 +134,9 @@ run "emulator_toggles_remove_emr_and_athena" {
   }
 }
 
+# apply against the mock provider (nothing is created) so the secret ARN is known.
 run "iam_is_least_privilege" {
-  command = plan
+  command = apply
 
   assert {
     condition = alltrue(flatten([
@@ -150,6 +166,14 @@ run "iam_is_least_privilege" {
   assert {
     condition     = length([for s in jsondecode(aws_iam_role_policy.glue["conform"].policy).Statement : s if contains(flatten([s.Action]), "s3:PutObject") && contains(flatten([s.Resource]), "arn:aws:s3:::c360-test-raw/*")]) == 0
     error_message = "conform must never write to RAW (RAW is immutable)."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.glue["sandbox_export"].policy).Statement :
+      !contains(flatten([s.Action]), "s3:PutObject") || alltrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::c360-test-sandbox/sbx_")])
+    ])
+    error_message = "sandbox_export may write sbx_* objects in the sandbox bucket only."
   }
 }
 

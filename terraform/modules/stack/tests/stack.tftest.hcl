@@ -40,6 +40,22 @@ run "full_platform_wires_every_layer" {
   }
 }
 
+# Every placeholder in the repository's stepfunctions/*.asl.json must have a
+# value: templatefile() fails the plan on any missing name.
+run "repository_state_machines_render" {
+  command = plan
+
+  variables {
+    stepfunctions_dir  = "../../../stepfunctions"
+    pipeline_schedules = {}
+  }
+
+  assert {
+    condition     = length(module.orchestration.state_machine_names) == length(fileset("../../../stepfunctions", "*.asl.json"))
+    error_message = "Every ASL file in stepfunctions/ must become a state machine."
+  }
+}
+
 run "emulator_toggles_switch_off_what_moto_lacks" {
   command = plan
 
