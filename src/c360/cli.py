@@ -46,10 +46,12 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
 def user_errors() -> Iterator[None]:
     """Turn an expected failure into one clear line and exit 1."""
     from c360.engine import EngineError
+    from c360.locking import LockHeld
 
+    expected: tuple[type[BaseException], ...] = (*USER_ERRORS, EngineError, LockHeld)
     try:
         yield
-    except (*USER_ERRORS, EngineError) as exc:
+    except expected as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         err.print(f"[red]error:[/red] {escape(redact(first))}")
         raise typer.Exit(1) from None
@@ -118,7 +120,8 @@ def _parse_date(text: str) -> date:
         raise ValueError(f"--logical-date must be YYYY-MM-DD, got {text!r}") from None
 
 
-def _run(settings: Settings, sources: Path | None, logical: date, schedule: str) -> Any:
+def _run(settings: Settings, sources: Path | None, logical: date, schedule: str,
+         wait: float = 0.0) -> Any:
     from c360.pipeline.runner import run_pipeline
 
     with _progress() as progress:
@@ -128,7 +131,8 @@ def _run(settings: Settings, sources: Path | None, logical: date, schedule: str)
             progress.update(task, total=total, completed=index,
                             description=f"{step.name}" if index < total else "done")
 
-        return run_pipeline(settings, logical, sources, schedule, on_step=on_step)  # type: ignore[arg-type]
+        return run_pipeline(settings, logical, sources, schedule, on_step=on_step,  # type: ignore[arg-type]
+                            lock_timeout=wait)
 
 
 @app.command("run")
@@ -137,6 +141,8 @@ def run_cmd(
         "sources"),
     logical_date: Annotated[str, typer.Option(help="Business date (YYYY-MM-DD).")] = "2026-11-25",
     schedule: Annotated[str, typer.Option(help="hourly, daily or weekly.")] = "daily",
+    wait: Annotated[float, typer.Option(
+        min=0, help="Seconds to wait while another run of this date holds the lock.")] = 0,
 ) -> None:
     """Run the pipeline locally (engine from C360_ENGINE, lake at C360_LAKE_ROOT)."""
     with user_errors():
@@ -145,7 +151,7 @@ def run_cmd(
         if not sources.is_dir():
             raise FileNotFoundError(f"sources folder {sources} does not exist")
         settings = settings_from_env()
-        manifest = _run(settings, sources, _parse_date(logical_date), schedule)
+        manifest = _run(settings, sources, _parse_date(logical_date), schedule, wait)
     print_run_summary(manifest, settings)
 
 

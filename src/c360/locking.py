@@ -54,10 +54,10 @@ class LockHeld(RuntimeError):
         self.name = name
         self.holder = holder
         who = holder.describe() if holder else "another process"
-        waited_text = f" after waiting {waited:.0f} s" if waited > 0 else ""
-        what = holder.name if holder else name
+        waited_text = f" (waited {waited:.0f} s)" if waited >= 1 else ""
+        blocked = f" by {holder.name}" if holder and holder.name != name else ""
         super().__init__(
-            f"cannot take lock {name}: {what} is held by {who}{waited_text}. Another run "
+            f"lock {name} is taken{blocked}: held by {who}{waited_text}. Another run "
             f"(same environment and logical date) or an erasure is in progress; wait for it "
             f"(--wait SECONDS). A lock left by a dead process is released automatically."
         )

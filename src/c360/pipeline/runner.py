@@ -21,9 +21,11 @@ from c360.config import Settings
 from c360.contracts import load_contracts
 from c360.engine import create_engine
 from c360.lake import Lake
+from c360.locking import local_lock, lock_name, run_lock
 from c360.pipeline.context import StepContext, StepResult
 from c360.pipeline.definition import Schedule, Step, steps_for, topological_order
 from c360.pipeline.steps import build_steps
+from c360.privacy.erase import Targets, apply_pending
 
 log = logging.getLogger("c360.pipeline")
 
@@ -74,10 +76,25 @@ def run_pipeline(
     schedule: Schedule = "daily",
     only: set[str] | None = None,
     on_step: ProgressHook | None = None,
+    lock_timeout: float = 0.0,
 ) -> RunManifest:
-    """Run every step of `schedule` (or just `only`) and write the manifest."""
+    """Run every step of `schedule` (or just `only`) and write the manifest.
+
+    One run at a time per (environment, logical date): the run holds the lake's run
+    lock (waiting up to `lock_timeout` seconds, then refusing with `LockHeld`) and
+    first finishes any erasure a crash left pending, so no step sees an erased person.
+    """
     lake = Lake.local(settings.lake_root)
     lake.root.mkdir(parents=True, exist_ok=True)
+    lock = local_lock(lake.root, lock_name(settings.environment, logical_date))
+    with run_lock(lock, lock_timeout):
+        apply_pending(settings, Targets.local(settings))
+        return _run_steps(settings, lake, logical_date, sources_dir, schedule, only, on_step)
+
+
+def _run_steps(settings: Settings, lake: Lake, logical_date: date, sources_dir: Path | None,
+               schedule: Schedule, only: set[str] | None, on_step: ProgressHook | None
+               ) -> RunManifest:
     contracts = load_contracts()
     steps = topological_order(steps_for(build_steps(), schedule))
     if only:
@@ -90,6 +107,9 @@ def run_pipeline(
         engine=settings.engine,
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+    # A manifest exists only for a finished run: a rerun (perhaps killed) must not leave
+    # the previous attempt's manifest claiming outputs it is replacing.
+    (lake.root / "_runs" / run_id / "manifest.json").unlink(missing_ok=True)
     work_dir = lake.root / "_work" / run_id
     with create_engine(settings, lake) as engine:
         ctx = StepContext(settings, lake, engine, contracts, run_id, logical_date, sources_dir,
