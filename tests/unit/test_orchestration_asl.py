@@ -105,10 +105,15 @@ def test_athena_rerun_replaces_only_the_logical_date_partition() -> None:
     assert '"${stage_database}".int_customer_golden' in insert
 
 
-def test_intrinsic_template_escapes_quotes_and_braces_but_keeps_placeholders() -> None:
-    call = asl._format_call("SELECT '{x}' FROM \"${db}\".t WHERE d = '@@c360:logical_date@@'")
-    assert call == ("States.Format('SELECT \\'\\{x\\}\\' FROM \"${db}\".t WHERE d = \\'{}\\'', "
-                    "$.logical_date)")
+def test_athena_template_takes_quotes_and_parameters_from_the_run_state() -> None:
+    call = asl._format_call("SELECT ',' FROM \"${db}\".t WHERE d = '@@c360:logical_date@@'")
+    assert call == ("States.Format('SELECT {},{} FROM \"${db}\".t WHERE d = {}{}{}', "
+                    "$.quote, $.quote, $.quote, $.logical_date, $.quote)")
+
+
+def test_athena_template_refuses_sql_with_braces() -> None:
+    with pytest.raises(asl.AslError, match="braces"):
+        asl._format_call("SELECT map(array['{'], array[1]) WHERE d = '@@c360:logical_date@@'")
 
 
 def test_render_refuses_a_definition_with_an_unfilled_placeholder() -> None:

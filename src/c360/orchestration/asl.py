@@ -58,6 +58,7 @@ PLACEHOLDERS: dict[str, str] = {
     "glue_job_conform": "name of the Glue Spark job conform (RAW → STAGE)",
     "glue_job_extract_core_banking": "name of the Glue Spark job extract_core_banking (JDBC)",
     "glue_job_load_profiles": "name of the Glue Python shell job load_profiles (→ DynamoDB)",
+    "glue_job_sandbox_export": "name of the Glue Python shell job sandbox_export (sbx_* copies)",
     "athena_workgroup": "Athena workgroup that runs the Trino models",
     "stage_database": "Glue database of the STAGE layer (stg_*, int_*)",
     "analytics_database": "Glue database of the ANALYTICS layer (dim_*, fct_*, c360_*)",
@@ -253,29 +254,28 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
 # --- Athena: the Trino model as DELETE + INSERT statements ------------------------
 
 _MARK = "@@c360:{}@@"
+_PLACEHOLDER_RE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 _MARK_RE = re.compile(r"@@c360:(\w+)@@")
 
 
-def _intrinsic_escape(text: str) -> str:
-    """Escape a string for an intrinsic-function literal (`\\`, `'`, `{`, `}`)."""
-    for char in ("\\", "'", "{", "}"):
-        text = text.replace(char, "\\" + char)
-    return text
+_FORMAT_TOKEN = re.compile(r"@@c360:(\w+)@@|'")
 
 
 def _format_call(sql: str) -> str:
     """`sql` with `@@c360:name@@` marks as a `States.Format(...)` call, or `sql` if unmarked.
 
-    A mark sits inside a SQL string literal (`'@@c360:logical_date@@'`); escaped,
-    that becomes `\\'{}\\'`: quote, the argument, quote.
+    Every mark and every single quote becomes a `{}` argument (`$.name`, or
+    `$.quote`, a `'` the run carries): the template then needs no escaping,
+    which keeps it readable and within what every ASL interpreter parses alike
+    (moto's mis-reads an escaped quote). SQL with `{`, `}` or `\\` is refused.
     """
-    names = _MARK_RE.findall(sql)
-    if not names:
+    if not _MARK_RE.search(sql):
         return sql
-    template = _MARK_RE.sub("{}", _intrinsic_escape(sql))
-    # Terraform fills `${name}` before Step Functions reads the template: keep them whole.
-    template = re.sub(r"\$\\\{(\w+)\\\}", r"${\1}", template)
-    return f"States.Format('{template}', {', '.join(f'$.{n}' for n in names)})"
+    if any(c in _PLACEHOLDER_RE.sub("", sql) for c in "{}\\"):
+        raise AslError(f"SQL with braces or backslashes cannot be templated: {sql[:80]}")
+    args = [f"$.{m.group(1)}" if m.group(1) else "$.quote" for m in _FORMAT_TOKEN.finditer(sql)]
+    template = _FORMAT_TOKEN.sub("{}", sql)
+    return f"States.Format('{template}', {', '.join(args)})"
 
 
 def _output_columns(tree: exp.Expression) -> list[str]:
@@ -427,10 +427,12 @@ def state_machine(steps: Iterable[Step], schedule: Schedule | str,
     states: dict[str, dict[str, Any]] = {
         "Start run": {
             "Type": "Pass",
-            "Comment": "The run's id is <schedule>-<logical date>, as in the local runner.",
+            "Comment": "The run's id is <schedule>-<logical date>, as in the local runner; "
+                       "`quote` fills the SQL quotes of Athena statement templates.",
             "Parameters": {
                 "logical_date.$": "$.logical_date",
                 "run_id.$": f"States.Format('{schedule}-{{}}', $.logical_date)",
+                "quote": "'",
             },
             "Next": names[0],
         },
@@ -487,9 +489,6 @@ def generate_all(steps: list[Step] | None = None, options: Options | None = None
     """File name → definition text for every schedule."""
     steps = orchestrated_steps() if steps is None else steps
     return {f"{s}.asl.json": to_json(state_machine(steps, s, options)) for s in SCHEDULES}
-
-
-_PLACEHOLDER_RE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
 
 def placeholders_in(text: str) -> set[str]:
