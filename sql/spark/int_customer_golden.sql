@@ -1,59 +1,148 @@
--- int_customer_golden: the golden record, one row per customer_id.
--- Survivorship per attribute: the most trusted source that has a value
--- (core_banking > crm > mainframe_loyalty > mainframe_cards > call_center),
--- then the most recent observation. `*_source` columns give provenance.
-with records as (
+-- int_customer_golden: the golden record, one row per current customer_id.
+-- Runs as an EMR Spark step (Spark SQL). Per attribute, one surviving record
+-- supplies the value; the order that picks it comes from config/identity.yaml
+-- (survivorship), registered by the identity step as two small views:
+--   identity_survivorship_order(attribute, criterion_1, criterion_2, criterion_3)
+--   identity_survivorship_sources(attribute, source_system, source_rank)
+-- Criteria: source_priority (lower rank first, unlisted sources last), recency
+-- (newest observed_at first), completeness (most non-null person fields first);
+-- remaining ties: source_system, source_key. `address` is one attribute: line,
+-- city, state and postal code come from the same record.
+-- Provenance: `<attribute>_source` and `<attribute>_source_key` name the record.
+with xref as (
+    select source_system, source_key, customer_id
+    from int_customer_xref
+    where valid_to is null
+),
+survivorship_order as (
+    select * from identity_survivorship_order
+),
+survivorship_sources as (
+    select * from identity_survivorship_sources
+),
+records as (
     select
         x.customer_id,
-        r.*,
-        case r.source_system
-            when 'core_banking' then 1
-            when 'crm' then 2
-            when 'mainframe_loyalty' then 3
-            when 'mainframe_cards' then 4
-            when 'call_center' then 5
-            else 9
-        end as source_priority
+        r.source_system,
+        r.source_key,
+        r.observed_at,
+        nullif(trim(r.first_name), '') as first_name,
+        nullif(trim(r.last_name), '') as last_name,
+        r.birth_date,
+        nullif(trim(r.national_id), '') as national_id,
+        nullif(lower(trim(r.email)), '') as email,
+        nullif(trim(r.phone), '') as phone,
+        nullif(trim(r.address_line), '') as address_line,
+        nullif(trim(r.city), '') as city,
+        nullif(upper(trim(r.state)), '') as state,
+        nullif(trim(r.postal_code), '') as postal_code
     from int_person_records as r
-    join int_customer_xref as x
+    join xref as x
         on x.source_system = r.source_system and x.source_key = r.source_key
+),
+scored as (
+    select
+        *,
+        (case when first_name is null then 0 else 1 end)
+        + (case when last_name is null then 0 else 1 end)
+        + (case when birth_date is null then 0 else 1 end)
+        + (case when national_id is null then 0 else 1 end)
+        + (case when email is null then 0 else 1 end)
+        + (case when phone is null then 0 else 1 end)
+        + (case when address_line is null then 0 else 1 end)
+        + (case when postal_code is null then 0 else 1 end) as completeness
+    from records
+),
+candidates as (
+    select 'first_name' as attribute, * from scored where first_name is not null
+    union all
+    select 'last_name' as attribute, * from scored where last_name is not null
+    union all
+    select 'birth_date' as attribute, * from scored where birth_date is not null
+    union all
+    select 'national_id' as attribute, * from scored where national_id is not null
+    union all
+    select 'email' as attribute, * from scored where email is not null
+    union all
+    select 'phone' as attribute, * from scored where phone is not null
+    union all
+    select 'address' as attribute, * from scored
+    where address_line is not null or postal_code is not null
 ),
 ranked as (
     select
+        c.*,
+        row_number() over (
+            partition by c.customer_id, c.attribute
+            order by
+                case when o.criterion_1 = 'source_priority' then coalesce(s.source_rank, 999) end,
+                case when o.criterion_1 = 'recency' then c.observed_at end desc,
+                case when o.criterion_1 = 'completeness' then c.completeness end desc,
+                case when o.criterion_2 = 'source_priority' then coalesce(s.source_rank, 999) end,
+                case when o.criterion_2 = 'recency' then c.observed_at end desc,
+                case when o.criterion_2 = 'completeness' then c.completeness end desc,
+                case when o.criterion_3 = 'source_priority' then coalesce(s.source_rank, 999) end,
+                case when o.criterion_3 = 'recency' then c.observed_at end desc,
+                case when o.criterion_3 = 'completeness' then c.completeness end desc,
+                c.source_system,
+                c.source_key
+        ) as pick
+    from candidates as c
+    join survivorship_order as o
+        on o.attribute = c.attribute
+    left join survivorship_sources as s
+        on s.attribute = c.attribute and s.source_system = c.source_system
+),
+winners as (
+    select * from ranked where pick = 1
+),
+customers as (
+    select distinct customer_id from xref
+),
+golden as (
+    select
         customer_id,
-        first_value(first_name) ignore nulls over w as first_name,
-        first_value(case when first_name is not null then source_system end) ignore nulls over w
-            as first_name_source,
-        first_value(last_name) ignore nulls over w as last_name,
-        first_value(birth_date) ignore nulls over w as birth_date,
-        first_value(case when birth_date is not null then source_system end) ignore nulls over w
-            as birth_date_source,
-        first_value(national_id) ignore nulls over w as national_id,
-        first_value(email) ignore nulls over w as email,
-        first_value(case when email is not null then source_system end) ignore nulls over w
-            as email_source,
-        first_value(phone) ignore nulls over w as phone,
-        first_value(address_line) ignore nulls over w as address_line,
-        first_value(city) ignore nulls over w as city,
-        first_value(state) ignore nulls over w as state,
-        first_value(postal_code) ignore nulls over w as postal_code,
-        first_value(case when postal_code is not null then source_system end) ignore nulls over w
-            as postal_code_source,
-        row_number() over (partition by customer_id order by source_priority, observed_at desc,
-            source_key) as row_in_customer
-    from records
-    window w as (
-        partition by customer_id
-        order by source_priority, observed_at desc, source_key
-        rows between unbounded preceding and unbounded following
-    )
+        max(case when attribute = 'first_name' then first_name end) as first_name,
+        max(case when attribute = 'first_name' then source_system end) as first_name_source,
+        max(case when attribute = 'first_name' then source_key end) as first_name_source_key,
+        max(case when attribute = 'last_name' then last_name end) as last_name,
+        max(case when attribute = 'last_name' then source_system end) as last_name_source,
+        max(case when attribute = 'last_name' then source_key end) as last_name_source_key,
+        max(case when attribute = 'birth_date' then birth_date end) as birth_date,
+        max(case when attribute = 'birth_date' then source_system end) as birth_date_source,
+        max(case when attribute = 'birth_date' then source_key end) as birth_date_source_key,
+        max(case when attribute = 'national_id' then national_id end) as national_id,
+        max(case when attribute = 'national_id' then source_system end) as national_id_source,
+        max(case when attribute = 'national_id' then source_key end) as national_id_source_key,
+        max(case when attribute = 'email' then email end) as email,
+        max(case when attribute = 'email' then source_system end) as email_source,
+        max(case when attribute = 'email' then source_key end) as email_source_key,
+        max(case when attribute = 'phone' then phone end) as phone,
+        max(case when attribute = 'phone' then source_system end) as phone_source,
+        max(case when attribute = 'phone' then source_key end) as phone_source_key,
+        max(case when attribute = 'address' then address_line end) as address_line,
+        max(case when attribute = 'address' then city end) as city,
+        max(case when attribute = 'address' then state end) as state,
+        max(case when attribute = 'address' then postal_code end) as postal_code,
+        max(case when attribute = 'address' then source_system end) as address_source,
+        max(case when attribute = 'address' then source_key end) as address_source_key
+    from winners
+    group by customer_id
 ),
 final as (
     select
-        customer_id, first_name, first_name_source, last_name, birth_date, birth_date_source,
-        national_id, email, email_source, phone, address_line, city, state, postal_code,
-        postal_code_source
-    from ranked
-    where row_in_customer = 1
+        c.customer_id,
+        g.first_name, g.last_name, g.birth_date, g.national_id, g.email, g.phone,
+        g.address_line, g.city, g.state, g.postal_code,
+        g.first_name_source, g.first_name_source_key,
+        g.last_name_source, g.last_name_source_key,
+        g.birth_date_source, g.birth_date_source_key,
+        g.national_id_source, g.national_id_source_key,
+        g.email_source, g.email_source_key,
+        g.phone_source, g.phone_source_key,
+        g.address_source, g.address_source_key
+    from customers as c
+    left join golden as g
+        on g.customer_id = c.customer_id
 )
 select * from final

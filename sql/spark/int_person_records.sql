@@ -1,12 +1,15 @@
 -- int_person_records: every staged record that describes a person, one row per
 -- (source_system, source_key), in one shape for identity resolution.
 -- Grain: one row per source record. Runs as an EMR Spark step (Spark SQL).
+-- Values stay as the source wrote them (identity standardizes for matching; the
+-- golden record shows them trimmed). `email_verified`: the source verified the
+-- email (CRM only); `customer_number`: a direct reference to a core-banking customer.
 with crm as (
     select
         'crm' as source_system,
         crm_customer_id as source_key,
         first_name, last_name, birth_date, national_id, email,
-        case when email_verified then email end as verified_email,
+        coalesce(email_verified, false) as email_verified,
         phone, address_line, city, state, postal_code,
         cast(null as bigint) as customer_number,
         updated_at as observed_at
@@ -17,7 +20,7 @@ core as (
         'core_banking' as source_system,
         cast(customer_number as string) as source_key,
         first_name, last_name, birth_date, national_id, email,
-        cast(null as string) as verified_email,
+        false as email_verified,
         phone, address_line, city, state, postal_code,
         customer_number,
         updated_at as observed_at
@@ -29,7 +32,7 @@ loyalty as (
         member_number as source_key,
         first_name, last_name, birth_date, national_id,
         cast(null as string) as email,
-        cast(null as string) as verified_email,
+        false as email_verified,
         cast(null as string) as phone,
         cast(null as string) as address_line,
         cast(null as string) as city,
@@ -47,7 +50,7 @@ cards as (
         trim(regexp_extract(card_holder_name, '^([^,]*)', 1)) as last_name,
         birth_date, national_id,
         cast(null as string) as email,
-        cast(null as string) as verified_email,
+        false as email_verified,
         cast(null as string) as phone,
         cast(null as string) as address_line,
         cast(null as string) as city,
@@ -61,12 +64,12 @@ calls as (
     select
         'call_center' as source_system,
         contact_id as source_key,
-        trim(regexp_extract(caller_name, '^(\\S+)', 1)) as first_name,
-        trim(regexp_extract(caller_name, '\\s(.*)$', 1)) as last_name,
+        nullif(regexp_extract(trim(caller_name), '^([^ ]+)', 1), '') as first_name,
+        nullif(trim(regexp_extract(trim(caller_name), '^[^ ]+ +(.*)$', 1)), '') as last_name,
         cast(null as date) as birth_date,
         cast(null as string) as national_id,
         cast(null as string) as email,
-        cast(null as string) as verified_email,
+        false as email_verified,
         phone_number as phone,
         cast(null as string) as address_line,
         cast(null as string) as city,
@@ -96,7 +99,7 @@ devices as (
         cast(null as date) as birth_date,
         cast(null as string) as national_id,
         cast(null as string) as email,
-        cast(null as string) as verified_email,
+        false as email_verified,
         cast(null as string) as phone,
         cast(null as string) as address_line,
         cast(null as string) as city,

@@ -23,6 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from c360.config import ConfigError, Settings
+from c360.identity.cli import identity_app
 from c360.logs import configure_logging, redact
 from c360.privacy.cli import erase_cmd
 
@@ -33,6 +34,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(identity_app, name="identity")
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, highlight=False)
 app.command("erase")(erase_cmd)

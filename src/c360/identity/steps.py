@@ -1,22 +1,24 @@
-"""Identity steps: person records → `int_customer_xref` → golden record."""
+"""Identity steps: person records → customer ids (xref, events, links) → golden record."""
 
 from __future__ import annotations
 
-from c360.identity.exact import link_exact
+from c360.identity.golden import build_golden
+from c360.identity.resolve import EVENTS, LINKS, XREF, resolve_identity
+from c360.identity.settings import load_identity_settings
 from c360.pipeline.context import StepContext, StepResult
 from c360.pipeline.definition import DAILY_UP, Step
 from c360.pipeline.model_steps import model_step
 
 
 def _identity(ctx: StepContext) -> StepResult:
-    ctx.engine.register_table("int_person_records")
-    records = ctx.engine.query(
-        "select * from int_person_records order by source_system, source_key", "spark"
-    )
-    xref = link_exact(records)
-    rows = ctx.engine.write_arrow("int_customer_xref", xref)
-    customers = len(set(xref.column("customer_id").to_pylist()))
-    return StepResult(rows_in=records.num_rows, rows_out=rows, details={"customers": customers})
+    result = resolve_identity(ctx.engine, load_identity_settings(), ctx.run_id, ctx.logical_date,
+                              truth=ctx.sources_dir)
+    return StepResult(rows_in=result.rows_in, rows_out=result.rows_out, details=result.details)
+
+
+def _golden(ctx: StepContext) -> StepResult:
+    rows = build_golden(ctx.engine, load_identity_settings(), ctx.params)
+    return StepResult(rows_out=rows)
 
 
 def identity_steps() -> list[Step]:
@@ -24,10 +26,16 @@ def identity_steps() -> list[Step]:
         model_step("int_person_records", "emr_spark",
                    description="Every person-describing record in one shape"),
         Step(
-            name="int_customer_xref", kind="emr_spark", inputs=("int_person_records",),
-            outputs=("int_customer_xref",), schedules=DAILY_UP, run=_identity,
-            resource="identity_link", description="Resolve records to customer ids",
+            name=XREF, kind="emr_spark", inputs=("int_person_records",),
+            outputs=(XREF, EVENTS, LINKS), schedules=DAILY_UP, run=_identity,
+            resource="identity_link", arguments=(("--stage", "link"),),
+            description="Link records (rules, then Splink) to persistent customer ids",
         ),
-        model_step("int_customer_golden", "emr_spark",
-                   description="Golden record with per-attribute provenance"),
+        Step(
+            name="int_customer_golden", kind="emr_spark",
+            inputs=("int_person_records", XREF), outputs=("int_customer_golden",),
+            schedules=DAILY_UP, run=_golden, resource="identity_link",
+            arguments=(("--stage", "golden"),),
+            description="Golden record with per-attribute survivorship and provenance",
+        ),
     ]
