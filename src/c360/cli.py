@@ -225,6 +225,14 @@ def demo_cmd(
 
         customer_id = sample_customer_id(settings)
         print_profile(read_profile(settings, customer_id))
+        console.rule("served: profiles → DynamoDB → profile API (embedded AWS emulator)")
+        from c360.serving.local import serve_one_profile
+
+        served = serve_one_profile(settings.lake_root, customer_id)
+        console.print(f"loaded {served.load.profiles:,} of {served.snapshot_profiles:,} profiles "
+                      f"into DynamoDB at {served.endpoint} in {served.load_seconds:.1f} s; "
+                      f"GET /customers/{customer_id} → {served.status}")
+        console.print_json(served.body)
     console.print(f"demo finished in {time.perf_counter() - started:.1f} s")
 
 
