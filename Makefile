@@ -17,7 +17,10 @@ DEMO_CUSTOMERS ?= 10000
 DEMO_SEED ?= 42
 DEMO_DIR ?= demo
 
-.PHONY: help setup demo test test-fast lint build clean
+.PHONY: help setup demo test test-fast lint build clean emulator test-integration stepfunctions bench-serving
+
+# asl-validator (npm) checks the generated Step Functions definitions in the tests.
+ASL_TOOLS := tools/asl/node_modules/.package-lock.json
 
 help: ## list targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -29,7 +32,11 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e '.[spark,identity,postgres,dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-setup: $(STAMP) ## create .venv and install c360 with all extras (idempotent)
+$(ASL_TOOLS): tools/asl/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (the ASL validator needs Node.js)"; exit 1; }
+	npm ci --prefix tools/asl --no-audit --no-fund --loglevel=error
+
+setup: $(STAMP) $(ASL_TOOLS) ## create .venv and install c360 with all extras (idempotent)
 
 demo: setup ## run the whole pipeline locally on the embedded default and print a sample profile
 	$(VENV)/bin/c360 demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --workdir $(DEMO_DIR)
@@ -46,3 +53,15 @@ build: setup ## versioned artifacts under dist/<version>/
 
 clean: ## remove build outputs, demo lake and caches
 	rm -rf dist build $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache spark-warehouse metastore_db derby.log
+
+emulator: setup ## AWS emulator (moto + harness) on 127.0.0.1:<free port> until Ctrl-C
+	$(PY) -m tests.harness
+
+test-integration: setup ## integration tests on the emulator (LocalStack: AWS_ENDPOINT_URL=http://localhost:4566)
+	C360_EMULATOR_ENDPOINT='$(AWS_ENDPOINT_URL)' $(VENV)/bin/pytest -q -n 2 --dist loadgroup tests/integration
+
+stepfunctions: setup ## regenerate stepfunctions/*.asl.json from the pipeline declaration
+	$(PY) -m c360.orchestration.asl --out stepfunctions
+
+bench-serving: setup ## profile API lookup p50/p99 on the emulator -> bench/results/profile_api.json
+	$(PY) bench/profile_api_bench.py --out bench/results/profile_api.json
