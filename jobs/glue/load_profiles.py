@@ -1,7 +1,7 @@
 """Glue Python shell job (Python 3.9): latest c360_customer_profile snapshot -> DynamoDB.
 
-Arguments: --c360-analytics-bucket, --c360-profiles-table (job defaults), optional
---snapshot-date (default: the latest partition). Glue's own arguments are ignored.
+Arguments: --c360-analytics-bucket, --c360-profiles-table (job defaults); --logical-date
+(from the state machine) picks that snapshot, else the latest. Glue's own are ignored.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c360-analytics-bucket", required=True)
     parser.add_argument("--c360-profiles-table", required=True)
-    parser.add_argument("--snapshot-date", default=None)
+    parser.add_argument("--logical-date", default=None)
     args, _glue_args = parser.parse_known_args(argv)
     location = f"s3://{args.c360_analytics_bucket}/c360_customer_profile"
-    rows = read_profiles(location, args.snapshot_date, boto3.client("s3"))
+    rows = read_profiles(location, args.logical_date, boto3.client("s3"))
     report = load_profiles(args.c360_profiles_table, rows, boto3.client("dynamodb"))
     print(f"loaded {report.profiles} profiles into {args.c360_profiles_table}: {report}")
 

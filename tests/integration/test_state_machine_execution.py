@@ -138,15 +138,21 @@ def stack(emulator: Emulator, artifacts: Artifacts, tmp_path_factory: pytest.Tem
 
 
 def _machine(emulator: Emulator, stack: Stack, suffix: str, **overrides: str) -> str:
+    _alerts(emulator, stack)  # start each test with an empty alert queue
     definition = asl.state_machine(_steps(), "daily", FAST)
     return create_state_machine(emulator, f"{stack.name}-{suffix}", definition,
                                 {**stack.values, **overrides})
 
 
 def _alerts(emulator: Emulator, stack: Stack) -> list[dict[str, Any]]:
-    answer = emulator.client("sqs").receive_message(
-        QueueUrl=stack.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
-    return [json.loads(m["Body"]) for m in answer.get("Messages", [])]
+    """The SNS alerts delivered to the test queue since the last call (consumed)."""
+    sqs = emulator.client("sqs")
+    answer = sqs.receive_message(QueueUrl=stack.queue_url, MaxNumberOfMessages=10,
+                                 WaitTimeSeconds=1)
+    messages = answer.get("Messages", [])
+    for m in messages:
+        sqs.delete_message(QueueUrl=stack.queue_url, ReceiptHandle=m["ReceiptHandle"])
+    return [json.loads(m["Body"]) for m in messages]
 
 
 def test_daily_execution_lands_crm_records_in_raw_and_serves_profiles(
@@ -194,8 +200,8 @@ def test_glue_job_that_fails_takes_the_record_failure_path_and_fails_the_run(
             "Failed: ddb_customer_profile", "Run failed"} <= set(states)
     assert states[-1] == "Run failed"
     assert "SnapshotNotFound" in done["cause"]
-    (alert,) = _alerts(emulator, stack)
-    assert alert["MessageAttributes"]["step"]["Value"] == "ddb_customer_profile"
+    (alert,) = [a for a in _alerts(emulator, stack)
+                if a["MessageAttributes"]["step"]["Value"] == "ddb_customer_profile"]
     message = json.loads(alert["Message"])
     assert message["logical_date"] == LOGICAL_DATE
     assert message["failure"]["Error"] == "C360.JobFailed"
