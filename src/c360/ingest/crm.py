@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tenacity import (
     RetryCallState,
@@ -115,8 +115,6 @@ class ProxyTransport:
 
     def get(self, path: str) -> HttpResponse:
         split = urlsplit(path)
-        from urllib.parse import parse_qsl
-
         event = {"httpMethod": "GET", "path": split.path,
                  "queryStringParameters": dict(parse_qsl(split.query)) or None}
         started = self.clock()
