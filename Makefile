@@ -13,6 +13,10 @@ GIT_SHA := $(shell git rev-parse --short HEAD 2>/dev/null || echo nogit)
 VERSION ?= $(PKG_VERSION)+$(GIT_SHA)
 DIST := dist/$(VERSION)
 
+# Terraform's AWS provider is mirrored locally (no registry access): override to point elsewhere.
+TF_PLUGIN_DIR ?= /opt/tf-plugins
+export TF_PLUGIN_DIR
+
 DEMO_CUSTOMERS ?= 10000
 DEMO_SEED ?= 42
 DEMO_DIR ?= demo
@@ -65,3 +69,22 @@ stepfunctions: setup ## regenerate stepfunctions/*.asl.json from the pipeline de
 
 bench-serving: setup ## profile API lookup p50/p99 on the emulator -> bench/results/profile_api.json
 	$(PY) bench/profile_api_bench.py --out bench/results/profile_api.json
+
+.PHONY: tf-fmt tf-check tf-validate tf-test tf-scan tf-lock
+tf-fmt: ## rewrite terraform/ with terraform fmt
+	terraform fmt -recursive terraform/
+
+tf-check: ## offline: fmt -check, validate every env, terraform test every module
+	terraform/scripts/check.sh all
+
+tf-validate: ## validate one env: make tf-validate ENV=dev
+	terraform/scripts/check.sh validate $(ENV)
+
+tf-test: ## terraform test one module (or all): make tf-test MODULE=catalog
+	terraform/scripts/check.sh test $(MODULE)
+
+tf-scan: ## checkov policy scan (own venv .venv-checkov)
+	terraform/scripts/policy_scan.sh
+
+tf-lock: ## regenerate envs/*/.terraform.lock.hcl from $(TF_PLUGIN_DIR)
+	terraform/scripts/check.sh lock
