@@ -8,6 +8,8 @@ is a bucket (`Lake.from_uris`).
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import uuid
@@ -84,23 +86,82 @@ class Lake:
         loc = Path(self.location(table))
         return loc.is_dir() and any(loc.rglob("*.parquet"))
 
+    def clear_staging(self) -> int:
+        """Delete what killed writes left in `<layer>/.staging/`; the number of folders.
+
+        Only for a holder of the run lock: a live writer's staging must not go.
+        """
+        cleared = 0
+        for layer in LAYERS:
+            staging = Path(self.layer_roots[layer]) / STAGING
+            if self.is_local and staging.is_dir():
+                for leftover in staging.iterdir():
+                    if leftover.is_dir():
+                        shutil.rmtree(leftover, ignore_errors=True)
+                    else:
+                        leftover.unlink(missing_ok=True)
+                    cleared += 1
+        return cleared
+
+
+STAGING = ".staging"
+"""Per-layer folder for writes in progress: `<layer>/.staging/` (same filesystem, no table's)."""
+
+
+def _layer_root(final: Path) -> Path:
+    for parent in final.parents:
+        if parent.name in LAYERS:
+            return parent
+    return final.parent
+
 
 def staging_dir_for(final: Path) -> Path:
-    """A sibling temp folder for an atomic write of `final` (same filesystem)."""
-    return final.parent / f".tmp-{final.name}-{uuid.uuid4().hex[:12]}"
+    """A temp folder for an atomic write of `final`: same filesystem, outside every table.
+
+    Readers glob a table's folder recursively, hidden folders included (DuckDB's
+    `**`), so staged data must never sit inside a table's folder — a write killed
+    half-way would otherwise leave files every later read trips over.
+    """
+    root = _layer_root(final) / STAGING
+    root.mkdir(parents=True, exist_ok=True)
+    return root / f"{final.name}-{uuid.uuid4().hex[:12]}"
 
 
 def commit_dir(staged: Path, final: Path) -> None:
     """Replace `final` with `staged` so readers see either the old or the new data.
 
-    The old folder is first renamed aside (atomic), then the staged one renamed in
-    (atomic); a crash between the two leaves `final` absent and the old copy in a
-    `.old-*` folder, which the next run's write replaces.
+    On Linux the two folders are swapped by one `renameat2(RENAME_EXCHANGE)` (atomic:
+    `final` is never absent), then the old copy — now at `staged` — is deleted; a
+    crash before that deletion leaves only garbage in the staging area. Without that
+    call, the old folder is renamed into the staging area first, then the new one
+    into place; a crash between the two leaves `final` absent until the next write.
     """
     final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.parent / f".old-{final.name}-{uuid.uuid4().hex[:12]}"
+    if final.exists() and _exchange(staged, final):
+        shutil.rmtree(staged)
+        return
+    old = staging_dir_for(final)
     if final.exists():
         os.replace(final, old)
     os.replace(staged, final)
     if old.exists():
         shutil.rmtree(old)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the call is unsupported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    rc = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                   _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), f"{first} <-> {second}")

@@ -36,8 +36,9 @@ def raw_files(contract: Contract, raw_root: Path, excluded: frozenset[str] = fro
     files = [
         str(p)
         for p in sorted(base.rglob("*"))
-        if p.is_file() and p.name.endswith(suffixes) and not p.name.startswith((".", "_"))
-        and str(p) not in excluded
+        if p.is_file() and p.name.endswith(suffixes) and str(p) not in excluded
+        # Hidden or marker paths (a delivery still staged in `.tmp-*`) are not landed data.
+        and not any(part.startswith((".", "_")) for part in p.relative_to(base).parts)
     ]
     return files
 

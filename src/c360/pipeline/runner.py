@@ -88,6 +88,7 @@ def run_pipeline(
     lake.root.mkdir(parents=True, exist_ok=True)
     lock = local_lock(lake.root, lock_name(settings.environment, logical_date))
     with run_lock(lock, lock_timeout):
+        lake.clear_staging()  # writes a killed run left half-done (we hold the lock)
         apply_pending(settings, Targets.local(settings))
         return _run_steps(settings, lake, logical_date, sources_dir, schedule, only, on_step)
 

@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 from c360.config import Settings
 from c360.contracts import Contract, load_contracts
 from c360.ingest.store import MANIFEST, LocalStore, ObjectStore, store_for
-from c360.lake import LAYERS, Lake
+from c360.lake import LAYERS, STAGING, Lake
 from c360.locking import Lock, erase_lock
 from c360.privacy import identifiers as ids
 from c360.privacy.ledger import ErasureLedger, ErasureRequest, Matcher, keyed_hash
@@ -319,6 +319,7 @@ def purge_scratch(lake: Lake) -> list[Change]:
     for layer in LAYERS:
         root = Path(lake.layer_roots[layer])
         if root.is_dir():
+            folders.extend(p for p in (root / STAGING).glob("*") if p.is_dir())
             folders.extend(p for p in root.rglob(".tmp-*") if p.is_dir())
             folders.extend(p for p in root.rglob(".old-*") if p.is_dir())
     for folder in folders:
