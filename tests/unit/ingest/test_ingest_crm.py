@@ -39,7 +39,7 @@ def _last_key(records):
 FAULTS = {
     "rate_limit_429": Faults(rate_limit_every=3, retry_after_seconds=0.01),
     "server_error_5xx": Faults(server_error_every=3),
-    "slow_response": Faults(slow_every=3, slow_seconds=0.4),
+    "slow_response": Faults(slow_every=3, slow_seconds=1.5),
     "truncated_body": Faults(truncate_every=3),
     "repeated_page": Faults(repeat_page=2),
 }
@@ -50,7 +50,7 @@ def test_consumer_lands_exactly_the_producers_records_when_the_api_misbehaves(fa
     records = crm_records(18)
     api = CrmApi(CustomerStore(records), FAULTS[fault])
     with serve(api) as server:
-        result = _run(HttpTransport(server.url, timeout=0.2), tmp_path / "raw", tmp_path / "w")
+        result = _run(HttpTransport(server.url, timeout=1.0), tmp_path / "raw", tmp_path / "w")
     landed = landed_records(tmp_path / "raw")
     assert identity(landed) == identity(records)
     assert len(landed) == len(records)  # no duplicate either
