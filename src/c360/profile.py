@@ -28,9 +28,10 @@ def read_profile(settings: Settings, customer_id: str) -> dict[str, Any]:
     with DuckDBEngine(lake, settings.threads) as engine:
         engine.register_table(PROFILE_TABLE)
         engine.register_view("latest_profile", _latest_snapshot_sql())
-        rows = engine.con.execute(
-            "select * from latest_profile where customer_id = ?", [customer_id]
-        ).fetch_arrow_table().to_pylist()
+        cursor = engine.con.execute(
+            "select * from latest_profile where customer_id = ?", [customer_id])
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     if not rows:
         raise ProfileNotFound(f"customer {customer_id} not found in {PROFILE_TABLE}")
     return rows[0]
