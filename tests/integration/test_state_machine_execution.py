@@ -199,12 +199,12 @@ def test_glue_job_that_fails_takes_the_record_failure_path_and_fails_the_run(
     assert {"ddb_customer_profile: failed", "RecordFailure: ddb_customer_profile",
             "Failed: ddb_customer_profile", "Run failed"} <= set(states)
     assert states[-1] == "Run failed"
-    assert "SnapshotNotFound" in done["cause"]
     (alert,) = [a for a in _alerts(emulator, stack)
                 if a["MessageAttributes"]["step"]["Value"] == "ddb_customer_profile"]
     message = json.loads(alert["Message"])
     assert message["logical_date"] == LOGICAL_DATE
     assert message["failure"]["Error"] == "C360.JobFailed"
+    assert "SnapshotNotFound" in json.loads(message["failure"]["Cause"])["ErrorMessage"]
 
 
 def test_lambda_task_that_raises_is_caught_recorded_and_fails_the_run(
