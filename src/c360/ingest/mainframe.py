@@ -26,7 +26,7 @@ from c360.ingest.validate import checker_for
 DROPS: dict[str, tuple[str, str]] = {
     "mainframe_loyalty": ("mainframe", "loyalty_{day}.dat"),
     "mainframe_cards": ("mainframe", "cards_{day}.csv"),
-    "clickstream_events": ("clickstream", "*.jsonl.gz"),
+    "clickstream_events": ("clickstream/events", "*.jsonl.gz"),
     "call_center_contacts": ("call_center", "contacts_{day}.csv"),
 }
 MAINFRAME_DATASETS = ("mainframe_loyalty", "mainframe_cards")

@@ -48,9 +48,9 @@ def _quarantine_manifest(raw: Path, dataset_path: str) -> dict:
 
 
 def test_corrupt_gzip_batch_is_quarantined_whole_and_kept_byte_for_byte(tmp_path):
-    good = events_file(tmp_path / "drop/clickstream/dt=2026-11-24/hour=10/web-0000.jsonl.gz",
+    good = events_file(tmp_path / "drop/clickstream/events/dt=2026-11-24/hour=10/web-0000.jsonl.gz",
                        [click_event(1, "2026-11-24T10:00:05Z", "2026-11-24T10:00:06Z")])
-    bad = tmp_path / "drop/clickstream/dt=2026-11-24/hour=11/web-0000.jsonl.gz"
+    bad = tmp_path / "drop/clickstream/events/dt=2026-11-24/hour=11/web-0000.jsonl.gz"
     bad.parent.mkdir(parents=True)
     bad.write_bytes(good.read_bytes()[:25])  # cut short: a broken upload
     report = _ingest("clickstream_events", tmp_path / "drop", tmp_path / "raw")
@@ -68,7 +68,7 @@ def test_invalid_json_line_lands_with_a_note_and_conform_quarantines_that_record
     lines = [json.dumps(click_event(1, "2026-11-24T10:00:05Z", "2026-11-24T10:00:06Z")),
              '{"event_id": "ev2", "event_time": ',  # cut mid-record
              json.dumps(click_event(3, "2026-11-24T10:01:00Z", "2026-11-24T10:01:02Z"))]
-    jsonl_gz(tmp_path / "drop/clickstream/dt=2026-11-24/hour=10/web-0000.jsonl.gz", lines)
+    jsonl_gz(tmp_path / "drop/clickstream/events/dt=2026-11-24/hour=10/web-0000.jsonl.gz", lines)
     raw = Path(lake.layer_roots["raw"])
     report = _ingest("clickstream_events", tmp_path / "drop", raw)
     assert report.rows == 3
@@ -88,7 +88,7 @@ def test_unknown_and_missing_json_fields_are_noted_and_the_file_lands(tmp_path):
              "experiment": "b"}
     missing = click_event(2, "2026-11-24T10:00:09Z", "2026-11-24T10:00:10Z")
     del missing["device_id"]
-    events_file(tmp_path / "drop/clickstream/dt=2026-11-24/hour=10/app-0000.jsonl.gz",
+    events_file(tmp_path / "drop/clickstream/events/dt=2026-11-24/hour=10/app-0000.jsonl.gz",
                 [extra, missing])
     report = _ingest("clickstream_events", tmp_path / "drop", tmp_path / "raw")
     assert report.rows == 2 and not report.quarantined
@@ -180,7 +180,7 @@ def test_quarantined_files_are_invisible_to_conform(tmp_path):
     (gzip.compress(b"\n\n", mtime=0), "empty file (no records)"),
 ])
 def test_empty_batch_is_skipped_with_a_reason(tmp_path, content, reason):
-    path = tmp_path / "drop/clickstream/dt=2026-11-24/hour=03/web-0000.jsonl.gz"
+    path = tmp_path / "drop/clickstream/events/dt=2026-11-24/hour=03/web-0000.jsonl.gz"
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
     report = _ingest("clickstream_events", tmp_path / "drop", tmp_path / "raw")
@@ -219,7 +219,8 @@ def test_late_and_bot_events_land_and_are_counted_in_the_manifest(tmp_path):
     events = [click_event(1, "2026-11-24T07:40:00Z", "2026-11-24T10:02:00Z"),  # 3 h late
               click_event(2, "2026-11-24T10:03:00Z", "2026-11-24T10:03:01Z",
                           user_agent="Mozilla/5.0 (compatible; Googlebot/2.1)")]
-    events_file(tmp_path / "drop/clickstream/dt=2026-11-24/hour=10/web-0000.jsonl.gz", events)
+    batch = tmp_path / "drop/clickstream/events/dt=2026-11-24/hour=10/web-0000.jsonl.gz"
+    events_file(batch, events)
     report = _ingest("clickstream_events", tmp_path / "drop", tmp_path / "raw")
     assert report.rows == 2
     assert report.landed[0].notes == (
@@ -229,10 +230,10 @@ def test_late_and_bot_events_land_and_are_counted_in_the_manifest(tmp_path):
 
 def test_an_hour_delivered_after_a_later_hour_lands_beside_it(tmp_path):
     drop = tmp_path / "drop"
-    events_file(drop / "clickstream/dt=2026-11-24/hour=11/web-0000.jsonl.gz",
+    events_file(drop / "clickstream/events/dt=2026-11-24/hour=11/web-0000.jsonl.gz",
                 [click_event(5, "2026-11-24T11:00:01Z", "2026-11-24T11:00:02Z")])
     _ingest("clickstream_events", drop, tmp_path / "raw", "hourly-2026-11-24T11")
-    events_file(drop / "clickstream/dt=2026-11-24/hour=10/web-0000.jsonl.gz",
+    events_file(drop / "clickstream/events/dt=2026-11-24/hour=10/web-0000.jsonl.gz",
                 [click_event(4, "2026-11-24T10:59:01Z", "2026-11-24T10:59:02Z")])
     late = _ingest("clickstream_events", drop, tmp_path / "raw", "hourly-2026-11-24T12")
     assert [f.path.split("run_id=")[1] for f in late.landed] == [
