@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -198,21 +197,36 @@ def test_feeder_on_a_thread_stops_when_asked(bank):
 
 
 def test_ingest_step_without_a_database_starts_loads_extracts_and_stops_its_own(
-        sources, tmp_path, duckdb_engine):
+        sources, tmp_path, duckdb_engine, monkeypatch):
+    import socket
+
     from c360.ingest.steps import ingest_steps
     from c360.lake import Lake
     from c360.pipeline.context import StepContext
+    from c360.sources import postgres
 
+    started: list[tuple[Path, int]] = []
+
+    class Recorded(postgres.LocalPostgres):
+        def start(self):
+            super().start()
+            started.append((self.root, self.port))
+            return self
+
+    monkeypatch.setattr(postgres, "LocalPostgres", Recorded)
     step = next(s for s in ingest_steps() if s.name == "raw_core_banking_accounts")
     settings = Settings(lake_root=tmp_path / "lake")
     lake = Lake.local(settings.lake_root)
     ctx = StepContext(settings, lake, duckdb_engine, CONTRACTS, "daily-2026-11-25", DAY, sources,
                       tmp_path / "work")
-    clusters_before = set(Path(tempfile.gettempdir()).glob("c360-pg-*"))
     result = step.run(ctx)
     assert result.rows_out == sum(1 for _ in (sources / "core_banking/accounts.csv").open()) - 1
-    assert str(result.details["simulated_source"]).startswith("throwaway PostgreSQL on 127.0.0.1")
-    assert set(Path(tempfile.gettempdir()).glob("c360-pg-*")) == clusters_before
+    [(root, port)] = started
+    assert str(result.details["simulated_source"]).startswith(
+        f"throwaway PostgreSQL on 127.0.0.1:{port}")
+    assert not root.exists()  # stopped and deleted
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
     bookmark = json.loads((lake.root / "raw/_checkpoints/core_banking_accounts.json").read_text())
     assert set(bookmark) == {"updated_at", "keys_at_last"}
 
