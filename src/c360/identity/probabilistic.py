@@ -160,7 +160,10 @@ def link_probabilistic(
         predictions = linker.inference.predict(
             threshold_match_probability=floor, warning_mode="never")
         columns = ", ".join(PAIR_COLUMNS)
-        pairs = backend.fetch(f"select {columns} from {predictions.physical_name}")
+        # Ordered: several profile pairs can join the same two clusters with the same
+        # probability, and clustering keeps the first of equals (rerun-identical links).
+        pairs = backend.fetch(f"select {columns} from {predictions.physical_name} "
+                              "order by unique_id_l, unique_id_r")
         levels = _trained_levels(linker)
         predictions.drop_table_from_database_and_remove_from_cache()
     return ProbabilisticResult(
