@@ -5,7 +5,7 @@ Layout (the artifacts bucket mirrors it as `<kind>/<version>/<file>`, see
     wheel/c360-<pkg>-py3-none-any.whl    the shared package (with SQL + contracts)
     lambdas/<function>.zip                handler.py + the package + its requirements
     jobs/glue/<job>.py, jobs/emr/<job>.py thin job adapters
-    jobs/emr/hive/<model>.hql             HiveQL models for the EMR Hive step
+    jobs/emr/hive/<model>.hql             HiveQL scripts for the EMR Hive step (INSERT OVERWRITE)
     sql/athena/<model>.sql                Trino models for Athena
 Zips are reproducible: fixed timestamps and sorted entries.
 """
@@ -20,6 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from c360.models import hive_script, load_model
 from c360.resources import repo_root
 
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
@@ -82,10 +83,11 @@ def build(version: str, out: Path, root: Path | None = None) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(script, target)
             made.append(target)
-    for model in sorted((root / "jobs" / "emr" / "hive").glob("*.hql")):
-        target = out / "jobs" / "emr" / "hive" / model.name
+    for model_file in sorted((root / "jobs" / "emr" / "hive").glob("*.hql")):
+        # The EMR Hive step runs a complete script: qualified tables, INSERT OVERWRITE.
+        target = out / "jobs" / "emr" / "hive" / model_file.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(model, target)
+        target.write_text(hive_script(load_model("hive", model_file.stem)), encoding="utf-8")
         made.append(target)
     for model in sorted((root / "sql" / "athena").glob("*.sql")):
         target = out / "sql" / "athena" / model.name

@@ -222,8 +222,12 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
         app = placeholder("emr_hive_application_id")
         driver: dict[str, Any] = {"Hive": {
             "Query": f"s3://{bucket}/jobs/{version}/emr/hive/{step.resource}.hql",
-            "Parameters.$": "States.Format('--hivevar logical_date={} --hivevar run_id={}', "
-                            "$.logical_date, $.run_id)",
+            "Parameters.$": (
+                "States.Format('--hivevar logical_date={} --hivevar run_id={} "
+                f"--hivevar stage_db={placeholder('stage_database')} "
+                f"--hivevar analytics_db={placeholder('analytics_database')}', "
+                "$.logical_date, $.run_id)"
+            ),
         }}
     else:
         app = placeholder("emr_spark_application_id")
