@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 
@@ -62,14 +63,24 @@ def population(sources: Path) -> list[Person]:
 
 def texts(path: Path) -> Iterator[str]:
     """The text content of one file, lower-cased (Parquet: one line per row)."""
-    if path.suffix == ".parquet":
-        for row in pq.read_table(path).to_pylist():
+    yield from texts_of(path.name, path.read_bytes())
+
+
+def texts_of(name: str, data: bytes) -> Iterator[str]:
+    """The same for an object's bytes (`name` tells Parquet and gzip apart)."""
+    if name.endswith(".parquet"):
+        for row in pq.read_table(pa.BufferReader(data)).to_pylist():
             yield " | ".join("" if v is None else str(v) for v in row.values()).lower()
         return
-    data = path.read_bytes()
-    if path.name.endswith(".gz"):
+    if name.endswith(".gz"):
         data = gzip.decompress(data)
     yield data.decode("utf-8", "replace").lower()
+
+
+def scan_objects(objects: Iterable[tuple[str, bytes]], needles: dict[str, str]) -> list[str]:
+    """`"<key>: <kind>"` for every object (key, bytes) holding one of `needles`."""
+    return [f"{key}: {kind}" for key, data in objects
+            for kind in _hits(texts_of(key, data), needles)]
 
 
 def scan_files(root: Path, needles: dict[str, str]) -> list[str]:

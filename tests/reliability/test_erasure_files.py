@@ -200,3 +200,23 @@ def test_later_delivery_lands_without_the_erased_person(raw_store: LocalStore, m
     assert report.landed[0].notes == ("1 record(s) of erased persons dropped (erasure ledger)",)
     manifest = (raw_store.read(f"{report.delivery}/_manifest.json") or b"").decode()
     assert "teresayoung" not in manifest.lower()
+
+
+def test_spark_written_delivery_is_filtered_before_its_manifest(raw_store: LocalStore,
+                                                               matcher: Matcher) -> None:
+    from c360.ingest.landing import LandedFile, publish_written
+
+    prefix = "core_banking/customers/ingest_date=2026-11-26/run_id=daily-2026-11-26"
+    sink = io.BytesIO()
+    pq.write_table(pa.table({"customer_number": ["1000004", "1000005"],
+                             "email": ["a@x.com", "TeresaYoung@live.com"]}), sink)
+    raw_store.write(f"{prefix}/part-0.parquet", sink.getvalue())
+    written = [LandedFile("part-0.parquet", f"{prefix}/part-0.parquet", 2, len(sink.getvalue()),
+                          "sha-as-written")]
+    report = publish_written(raw_store, "core_banking_customers", prefix, written,
+                             date(2026, 11, 26), "daily-2026-11-26")
+    stored = pq.read_table(pa.BufferReader(raw_store.read(f"{prefix}/part-0.parquet") or b""))
+    assert stored["customer_number"].to_pylist() == ["1000004"]
+    assert report.landed[0].rows == 1
+    manifest = json.loads(raw_store.read(f"{prefix}/_manifest.json") or b"{}")
+    assert manifest["files"][0]["rows"] == 1

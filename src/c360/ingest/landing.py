@@ -309,6 +309,9 @@ def publish_written(store: ObjectStore, dataset: str, prefix: str, files: list[L
                     ingest_date: date, run_folder: str,
                     extra: Mapping[str, object] | None = None) -> LandingReport:
     """Commit a delivery whose data is already in place: manifest last, then the ledger."""
+    from c360.privacy.ingest import ErasureFilter  # erased persons never land again
+
+    files = ErasureFilter.for_store(store, dataset).apply_stored(store, files)
     manifest = {"dataset": dataset, "run_id": run_folder, "ingest_date": ingest_date.isoformat(),
                 **({"extra": dict(extra)} if extra else {}),
                 "files": [asdict(f) for f in files], "quarantined": [], "skipped": []}

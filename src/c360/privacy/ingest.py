@@ -3,7 +3,9 @@
 `ErasureFilter` is used by `c360.ingest.landing.land` for every file it lands
 (or quarantines whole): when the ledger holds requests, the file is rewritten
 without the erased persons' records (`privacy.raw.redact`) into a temporary
-copy, and that copy is what lands. The delivery's recorded sha256 stays the
+copy, and that copy is what lands. Files a Spark job wrote straight into RAW
+(`landing.publish_written`, the Glue JDBC extract) are rewritten in place
+before their delivery's manifest makes them visible. The delivery's recorded sha256 stays the
 one of the bytes as delivered (so a repeated delivery is still recognised),
 and the manifest notes how many records were dropped, never whose.
 """
@@ -13,12 +15,17 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from c360.contracts import Contract, load_contracts
 from c360.ingest.store import ObjectStore
 from c360.privacy.ledger import ErasureLedger, Matcher
 from c360.privacy.raw import redact
+
+if TYPE_CHECKING:
+    from c360.ingest.landing import LandedFile
 
 log = logging.getLogger("c360.privacy")
 
@@ -61,6 +68,26 @@ class ErasureFilter:
                  extra={"dataset": self.contract.dataset, "rows_removed": result.removed})
         note = f"{result.removed} record(s) of erased persons dropped (erasure ledger)"
         return target, max(rows - result.removed, 0), (*notes, note)
+
+    def apply_stored(self, store: ObjectStore, files: list[LandedFile]) -> list[LandedFile]:
+        """Rewrite, in place, files another writer (the Glue Spark extract) already put in
+        `store` but not yet published; returns them with rows and notes updated."""
+        if self.matcher is None or self.contract is None:
+            return files
+        out = []
+        for landed in files:
+            data = store.read(landed.path)
+            result = None if data is None else redact(self.contract, landed.path, data,
+                                                      self.matcher)
+            if result is None or not result.changed:
+                out.append(landed)
+                continue
+            store.write(landed.path, result.data)
+            self.removed += result.removed
+            note = f"{result.removed} record(s) of erased persons dropped (erasure ledger)"
+            out.append(replace(landed, rows=max(landed.rows - result.removed, 0),
+                               notes=(*landed.notes, note)))
+        return out
 
     def cleanup(self) -> None:
         if self._tmp is not None:

@@ -1,0 +1,84 @@
+"""Two `c360 run`s for the same environment and logical date: exactly one proceeds."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DAY1, REPO, Demo, c360, cli_env
+
+from c360.locking import local_lock, lock_name
+
+pytestmark = pytest.mark.xdist_group("demo-lake")
+
+
+def _start_run(lake: Path, sources: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "c360.cli", "run", "--sources", str(sources),
+         "--logical-date", DAY1.isoformat()],
+        cwd=REPO, env=cli_env(lake), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True)
+
+
+def _wait_for_step(proc: subprocess.Popen[str], timeout: float = 120) -> list[dict[str, object]]:
+    """Log lines of `proc` up to its first `step started` (it is past the lock by then)."""
+    assert proc.stderr is not None
+    seen: list[dict[str, object]] = []
+    deadline = time.monotonic() + timeout
+    for line in proc.stderr:
+        if line.startswith("{"):
+            seen.append(json.loads(line))
+            if seen[-1]["message"] == "step started":
+                return seen
+        assert time.monotonic() < deadline, "no step started"
+    raise AssertionError(f"run ended before any step: {seen}")
+
+
+def test_two_simultaneous_runs_one_proceeds_the_other_refuses(demo: Demo, tmp_path: Path
+                                                              ) -> None:
+    lake = tmp_path / "lake"
+    first, second = _start_run(lake, demo.sources), _start_run(lake, demo.sources)
+    try:
+        outcomes = {}
+        for proc in (first, second):
+            try:
+                proc.wait(timeout=20)
+                outcomes[proc.pid] = proc
+            except subprocess.TimeoutExpired:
+                pass
+        (refused,) = outcomes.values()
+        (running,) = (p for p in (first, second) if p.pid not in outcomes)
+        assert refused.returncode == 1
+        message = " ".join((refused.stderr.read() if refused.stderr else "").split())
+        assert f"lock local/run-{DAY1.isoformat()} is taken: held by pid {running.pid}" in message
+        assert _wait_for_step(running)[-1]["step"] == "raw_crm_customers"
+    finally:
+        for proc in (first, second):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+
+
+def test_erasure_refuses_while_a_run_holds_the_lake_and_a_dead_runs_lock_is_recovered(
+        demo: Demo, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    run = _start_run(lake, demo.sources)
+    try:
+        _wait_for_step(run)
+        erase = c360("erase", "--email", "anyone@example.com", "--requested-by", "ops",
+                     lake=lake)
+        assert erase.returncode == 1
+        assert (f"lock local/erase is taken by local/run-{DAY1.isoformat()}: held by pid "
+                f"{run.pid}") in " ".join(erase.stderr.split())
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+    lock = local_lock(lake, lock_name("local", DAY1))
+    assert lock.holder().pid == run.pid  # type: ignore[union-attr]  # left by the dead run
+    assert lock.acquire(timeout=0).pid != run.pid
+    lock.release()
