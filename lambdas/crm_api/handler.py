@@ -8,5 +8,7 @@ import os
 
 def handler(event, context):  # noqa: ANN001, ANN201 - the Lambda signature
     from c360.ingest.aws import crm_api
+    from c360.logs import lambda_logger
 
+    lambda_logger("c360-crm-api", context)  # JSON logs, PII-guarded
     return crm_api(event, os.environ)

@@ -9,5 +9,7 @@ import os
 
 def handler(event, context):  # noqa: ANN001, ANN201 - the Lambda signature
     from c360.ingest.aws import crm_ingest
+    from c360.logs import lambda_logger
 
+    lambda_logger("c360-crm-ingest", context)  # JSON logs, PII-guarded
     return crm_ingest(event or {}, os.environ)

@@ -9,5 +9,7 @@ import os
 
 def handler(event, context):  # noqa: ANN001, ANN201 - the Lambda signature
     from c360.ingest.aws import file_drop
+    from c360.logs import lambda_logger
 
+    lambda_logger("c360-mainframe-export", context)  # JSON logs, PII-guarded
     return file_drop(event or {}, os.environ)

@@ -16,8 +16,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     global _client
     import boto3
 
+    from c360.logs import lambda_logger
     from c360.serving.api import handle
 
+    lambda_logger("c360-profile-api", context)  # JSON logs, PII-guarded
     if _client is None:
         _client = boto3.client("dynamodb")
     return handle(event, _client, os.environ["C360_PROFILES_TABLE"])

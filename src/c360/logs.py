@@ -24,6 +24,7 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -123,3 +124,61 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) 
     for name in ("py4j", "botocore", "boto3", "urllib3", "s3transfer", "filelock"):
         logging.getLogger(name).setLevel(logging.WARNING)
     return handler
+
+
+# -- Lambda: aws-lambda-powertools -----------------------------------------------------
+
+POWERTOOLS_FIELDS = frozenset({
+    "name", "level", "location", "message", "timestamp", "service", "sampling_rate", "cold_start",
+    "function_name", "function_memory_size", "function_arn", "function_request_id",
+    "xray_trace_id", "exception", "exception_name", "exception_notes", "stack_trace",
+})
+"""Keys powertools itself writes (Lambda context, location, trace id): always kept."""
+
+_LAMBDA_LOGGERS: dict[str, Any] = {}
+
+
+def guard_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A structured log entry with only safe keys, every text redacted (see module doc)."""
+    kept: dict[str, Any] = {}
+    dropped = []
+    for key, value in entry.items():
+        if key not in POWERTOOLS_FIELDS and key not in SAFE_FIELDS:
+            dropped.append(key)
+        elif isinstance(value, Mapping | list):  # e.g. a serialized stack trace
+            kept[key] = json.loads(redact(json.dumps(value, default=str)))
+        else:
+            kept[key] = _safe_value(value)
+    if dropped:
+        kept["dropped_fields"] = sorted(dropped)
+    return kept
+
+
+def lambda_logger(service: str, context: Any = None, level: str = "INFO") -> Any:
+    """The powertools `Logger` of a Lambda handler, with the same guard as `JsonFormatter`.
+
+    Made once per service (the first invocation of a cold start); every later call
+    only adds the invocation's request id. c360's own loggers (`c360.*`) are wired
+    to it, so package code logging through the standard module lands in the same
+    JSON stream. Import powertools here only: it is in the Lambdas' requirements,
+    not the package's.
+    """
+    from aws_lambda_powertools import Logger
+
+    logger = _LAMBDA_LOGGERS.get(service)
+    if logger is None:
+        from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+        from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+
+        class GuardedFormatter(LambdaPowertoolsFormatter):
+            def serialize(self, log: Any) -> str:
+                return str(super().serialize(guard_entry(log)))
+
+        logger = Logger(service=service, level=level, logger_formatter=GuardedFormatter(),
+                        utc=True)
+        logging.getLogger("c360")  # make sure the package's logger tree is registered
+        copy_config_to_registered_loggers(source_logger=logger, include={"c360"})
+        _LAMBDA_LOGGERS[service] = logger
+    if context is not None:
+        logger.append_keys(function_request_id=getattr(context, "aws_request_id", None))
+    return logger

@@ -25,7 +25,7 @@ def _start_run(lake: Path, sources: Path) -> subprocess.Popen[str]:
         text=True)
 
 
-def _wait_for_step(proc: subprocess.Popen[str], timeout: float = 120) -> list[dict[str, object]]:
+def _wait_for_step(proc: subprocess.Popen[str], timeout: float = 600) -> list[dict[str, object]]:
     """Log lines of `proc` up to its first `step started` (it is past the lock by then)."""
     assert proc.stderr is not None
     seen: list[dict[str, object]] = []

@@ -82,3 +82,39 @@ def test_configuring_twice_keeps_one_handler(captured: io.StringIO) -> None:
     configure_logging("INFO", captured)
     logging.getLogger("c360").info("once")
     assert len(_lines(captured)) == 1
+
+
+@pytest.fixture
+def package_loggers() -> Iterator[None]:
+    """Restore the c360 loggers' handlers (the Lambda logger rewires them)."""
+    import c360.logs
+
+    names = [n for n in logging.root.manager.loggerDict if n.startswith("c360")]
+    saved = {n: (list(logging.getLogger(n).handlers), logging.getLogger(n).propagate)
+             for n in names}
+    yield
+    for name in logging.root.manager.loggerDict:
+        if name.startswith("c360"):
+            handlers, propagate = saved.get(name, ([], True))
+            logging.getLogger(name).handlers[:] = handlers
+            logging.getLogger(name).propagate = propagate
+    c360.logs._LAMBDA_LOGGERS.clear()
+
+
+def test_lambda_logger_writes_guarded_json_for_the_handler_and_the_package(
+        capsys: pytest.CaptureFixture[str], package_loggers: None) -> None:
+    from c360.logs import lambda_logger
+
+    class Context:
+        aws_request_id = "req-123"
+        function_name = "c360-profile-api"
+
+    logger = lambda_logger("c360-test-lambda", Context())
+    logger.info("request served", extra={"status": 200, "email": "teresayoung@live.com"})
+    logging.getLogger("c360.serving").warning("lookup for %s failed", "(718) 440 9381")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(line["service"], line["message"]) for line in lines] == [
+        ("c360-test-lambda", "request served"),
+        ("c360-test-lambda", "lookup for [phone] failed")]
+    assert lines[0]["status"] == 200 and lines[0]["dropped_fields"] == ["email"]
+    assert lines[0]["function_request_id"] == "req-123"
