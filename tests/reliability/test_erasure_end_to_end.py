@@ -164,3 +164,7 @@ def test_ledger_records_the_request_as_keyed_hashes_only(erasure: Erasure) -> No
         request["hashes"])
     assert scan_files(ledger, erasure.person.needles()) == []
     assert (ledger / "done" / request_file.name).is_file()
+
+
+def test_erase_report_and_logs_name_nobody(erasure: Erasure) -> None:
+    assert scan_text(erasure.erase_output, erasure.person.needles()) == []

@@ -147,6 +147,10 @@ class Person:
     shared_skipped: int = 0
 
 
+def _take(table: pa.Table, rows: list[int]) -> pa.Table:
+    return table.take(pa.array(rows, pa.int64()))
+
+
 def _normalized(kind: str, values: Iterable[object]) -> set[str]:
     return {n for n in (ids.normalize(kind, v) for v in values) if n is not None}
 
@@ -166,7 +170,7 @@ def resolve(stage: ObjectStore, selector: str, value: str) -> Person:
         if column is not None:
             texts = pc.cast(column, pa.string()).to_pylist()
             hits = [i for i, t in enumerate(texts) if ids.normalize(selector, t) == wanted]
-            matched = people.take(hits)
+            matched = _take(people, hits)
             person.records.update(zip(matched["source_system"].to_pylist(),
                                       matched["source_key"].to_pylist(), strict=True))
     current: dict[tuple[str, str], str] = {}
@@ -197,7 +201,7 @@ def resolve(stage: ObjectStore, selector: str, value: str) -> Person:
         texts = pc.cast(accounts["customer_number"], pa.string()).to_pylist()
         mine = [i for i, t in enumerate(texts) if ids.normalize(ids.CUSTOMER_NUMBER, t) in numbers]
         person.identifiers.setdefault(ids.ACCOUNT_ID, set()).update(
-            _normalized(ids.ACCOUNT_ID, accounts.take(mine)["account_id"].to_pylist()))
+            _normalized(ids.ACCOUNT_ID, _take(accounts, mine)["account_id"].to_pylist()))
     return person
 
 
@@ -212,8 +216,8 @@ def _collect_contacts(person: Person, people: pa.Table, current: Mapping[tuple[s
     columns = {"email": ids.EMAIL, "phone": ids.PHONE, "national_id": ids.NATIONAL_ID,
                "customer_number": ids.CUSTOMER_NUMBER}
     theirs = {k: {n for v in vs for n in _normalized(k, [v])}
-              for k, vs in distinct_values(people.take(others), columns).items()}
-    for kind, values in distinct_values(people.take(mine), columns).items():
+              for k, vs in distinct_values(_take(people, others), columns).items()}
+    for kind, values in distinct_values(_take(people, mine), columns).items():
         normalized = _normalized(kind, values)
         shared = normalized & theirs.get(kind, set()) if kind in ids.CONTACT_KINDS else set()
         person.shared_skipped += len(shared)
