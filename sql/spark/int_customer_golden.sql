@@ -7,12 +7,12 @@
 -- Criteria: source_priority (lower rank first, unlisted sources last), recency
 -- (newest observed_at first), completeness (most non-null person fields first);
 -- remaining ties: source_system, source_key. `address` is one attribute: line,
--- city, state and postal code come from the same record.
+-- city, state and postal code come from the same record, and a record with a
+-- street line is preferred to one with a postal code only.
 -- Provenance: `<attribute>_source` and `<attribute>_source_key` name the record.
 with xref as (
     select source_system, source_key, customer_id
     from int_customer_xref
-    where valid_to is null
 ),
 survivorship_order as (
     select * from identity_survivorship_order
@@ -75,6 +75,8 @@ ranked as (
         row_number() over (
             partition by c.customer_id, c.attribute
             order by
+                -- an address with a street line beats a postal code alone
+                case when c.attribute = 'address' and c.address_line is null then 1 else 0 end,
                 case when o.criterion_1 = 'source_priority' then coalesce(s.source_rank, 999) end,
                 case when o.criterion_1 = 'recency' then c.observed_at end desc,
                 case when o.criterion_1 = 'completeness' then c.completeness end desc,

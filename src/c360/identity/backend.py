@@ -80,9 +80,15 @@ class IdentityBackend:
             from splink.backends.duckdb import DuckDBAPI
 
             return DuckDBAPI(connection=self._duckdb)
-        from splink.backends.spark import SparkAPI
+        from splink.backends.spark import SparkAPI, similarity_jar_location
 
-        return SparkAPI(spark_session=self._spark, break_lineage_method="parquet")
+        # Splink's Spark similarity functions (jaro_winkler, ...) live in a jar its wheel
+        # ships; ADD JAR makes them loadable even in a session created without it.
+        self._spark.sql(f"ADD JAR {similarity_jar_location()}")
+        # Splink breaks lineage by writing intermediate tables below the checkpoint dir.
+        self._spark.sparkContext.setCheckpointDir(self._scratch_for("splink"))
+        return SparkAPI(spark_session=self._spark, break_lineage_method="parquet",
+                        num_partitions_on_repartition=max(2, self.engine.threads))
 
     # -- housekeeping --------------------------------------------------------------
     def _scratch_for(self, name: str) -> str:

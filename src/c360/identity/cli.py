@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +27,22 @@ identity_app = typer.Typer(
 )
 
 
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Like `c360.cli.user_errors`, but never wraps the message: one line, however long."""
+    from rich.console import Console
+
+    from c360.cli import USER_ERRORS
+    from c360.engine import EngineError
+
+    try:
+        yield
+    except (*USER_ERRORS, EngineError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        Console(stderr=True, highlight=False).print(f"[red]error:[/red] {first}", soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
 @identity_app.command("link")
 def link_cmd(
     input_path: Annotated[Path, typer.Argument(
@@ -35,7 +53,7 @@ def link_cmd(
         "--settings", help="Identity settings YAML (default: config/identity.yaml).")] = None,
 ) -> None:
     """Link the records of INPUT and write one customer_id per record to OUTPUT."""
-    from c360.cli import console, settings_from_env, user_errors
+    from c360.cli import console, settings_from_env
 
     with user_errors():
         from c360.identity.api import link_file
@@ -57,7 +75,7 @@ def evaluate_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Score identity against the ground truth: pairwise precision, recall, F1, persons."""
-    from c360.cli import console, settings_from_env, user_errors
+    from c360.cli import console, settings_from_env
 
     with user_errors():
         from c360.identity.api import evaluate

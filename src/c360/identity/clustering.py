@@ -83,7 +83,7 @@ class MergeOutcome:
     """Final cluster per input cluster, plus the links accepted and refused."""
 
     labels: dict[int, int]
-    """input cluster → final cluster (smallest input cluster of the group); merged only."""
+    """Input cluster → final cluster (the group's smallest), for clusters that merged."""
     accepted: list[int] = field(default_factory=list)
     """Indices (into the edge arrays) of the links that merged two clusters."""
     attached: list[int] = field(default_factory=list)
@@ -94,58 +94,45 @@ class MergeOutcome:
     """Lone records left alone because several clusters were candidates."""
 
 
-class ClusterMerger:
-    """Union-find over clusters that refuses merges of conflicting clusters."""
-
-    def __init__(self, rules: Sequence[ConflictRule]) -> None:
-        self.parent: dict[int, int] = {}
-        self.agreement = [dict(rule.agreement) for rule in rules]
-        self.values: list[dict[str, dict[int, frozenset[str]]]] = [
-            {column: dict(per) for column, per in rule.values.items()} for rule in rules
-        ]
-
-    def find(self, x: int) -> int:
-        root = x
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while self.parent.get(x, x) != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def conflict(self, a: int, b: int) -> bool:
-        return any(
-            all(_conflict(values[c].get(a), values[c].get(b), edits[c]) for c in values)
-            for values, edits in zip(self.values, self.agreement, strict=True)
-        )
-
-    def union(self, a: int, b: int) -> bool:
-        """Merge the groups of `a` and `b` unless they conflict; True when merged."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        if self.conflict(ra, rb):
-            raise _Conflict
-        keep, gone = (ra, rb) if ra < rb else (rb, ra)
-        self.parent[gone] = keep
-        for values in self.values:
-            for per in values.values():
-                merged = per.get(keep, frozenset()) | per.pop(gone, frozenset())
-                if merged:
-                    per[keep] = merged
+def _within_one_edit(x: str, y: str) -> bool:
+    """True when x and y differ by at most one insertion, deletion, substitution or swap."""
+    if x == y:
         return True
+    lx, ly = len(x), len(y)
+    if abs(lx - ly) > 1:
+        return False
+    start = 0
+    while start < min(lx, ly) and x[start] == y[start]:
+        start += 1
+    if lx == ly:
+        if x[start + 1:] == y[start + 1:]:
+            return True  # one substitution
+        return (start + 1 < lx and x[start] == y[start + 1] and x[start + 1] == y[start]
+                and x[start + 2:] == y[start + 2:])  # one adjacent swap
+    if lx > ly:
+        return x[start + 1:] == y[start:]
+    return x[start:] == y[start + 1:]
 
-    def labels(self) -> dict[int, int]:
-        return {node: self.find(node) for node in list(self.parent)}
+
+def _agree(x: str, y: str, agreement: Agreement) -> bool:
+    if agreement == "name":
+        short, long = (x, y) if len(x) <= len(y) else (y, x)
+        return (len(short) >= 3 and long.startswith(short)) or _within_one_edit(x, y)
+    edits = int(agreement)
+    if edits <= 0:
+        return x == y
+    if edits == 1:
+        return _within_one_edit(x, y)
+    return edit_distance(x, y) <= edits
 
 
-class _Conflict(Exception):
-    """Raised by `ClusterMerger.union` when the two groups conflict."""
-
-
-def _strongest_first(left: Sequence[int], right: Sequence[int], probability: Sequence[float]
-                     ) -> list[int]:
-    return sorted(range(len(left)), key=lambda i: (-probability[i], min(left[i], right[i]),
-                                                   max(left[i], right[i])))
+def _conflict(a: frozenset[str] | None, b: frozenset[str] | None, agreement: Agreement) -> bool:
+    """True when both sides hold values and no value of one agrees with one of the other."""
+    if not a or not b or not a.isdisjoint(b):
+        return False
+    if agreement == 0:
+        return True
+    return not any(_agree(x, y, agreement) for x in a for y in b)
 
 
 def greedy_merge(
@@ -164,60 +151,110 @@ def greedy_merge(
     still on its own looks at its links at or above `attach_threshold` to clusters
     that are not lone: if they all lead to one cluster, it joins it; if they lead
     to several, it stays alone (an ambiguous record is not guessed).
+
+    Union-find over compact integer ids with plain lists: this loop sees every
+    scored pair (half a million for a million records), so it avoids per-edge
+    allocations.
     """
-    merger = ClusterMerger(rules)
+    n = len(left)
     outcome = MergeOutcome(labels={})
-    order = _strongest_first(left, right, probability)
+    if n == 0:
+        return outcome
+    lft = np.asarray(left, dtype=np.int64)
+    rgt = np.asarray(right, dtype=np.int64)
+    prob = np.asarray(probability, dtype=np.float64)
+    order = np.lexsort((np.maximum(lft, rgt), np.minimum(lft, rgt), -prob)).tolist()
+    nodes, inverse = np.unique(np.concatenate([lft, rgt]), return_inverse=True)
+    li, ri = inverse[:n].tolist(), inverse[n:].tolist()
+    plist = prob.tolist()
+    parent = list(range(len(nodes)))
+    index = dict(zip(nodes.tolist(), range(len(nodes)), strict=True))
+
+    # values[column][node] = frozenset or None; a column shared by rules is one list.
+    columns: dict[str, list[frozenset[str] | None]] = {}
+    checks: list[list[tuple[list[frozenset[str] | None], Agreement]]] = []
+    for rule in rules:
+        check = []
+        for column, per in rule.values.items():
+            if column not in columns:
+                column_values: list[frozenset[str] | None] = [None] * len(nodes)
+                for cluster, values in per.items():
+                    k = index.get(cluster)
+                    if k is not None:
+                        column_values[k] = values
+                columns[column] = column_values
+            check.append((columns[column], rule.agreement[column]))
+        checks.append(check)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def conflict(a: int, b: int) -> bool:
+        for check in checks:
+            for values, agreement in check:
+                if not _conflict(values[a], values[b], agreement):
+                    break
+            else:
+                return True
+        return False
+
+    def union(a: int, b: int) -> None:
+        keep, gone = (a, b) if a < b else (b, a)  # compact ids keep the clusters' order
+        parent[gone] = keep
+        for values in columns.values():
+            if values[gone] is not None:
+                values[keep] = values[gone] if values[keep] is None else values[keep] | values[gone]
+                values[gone] = None
+
     for i in order:
-        if probability[i] < threshold:
+        if plist[i] < threshold:
+            break
+        a, b = find(li[i]), find(ri[i])
+        if a == b:
             continue
-        try:
-            if merger.union(int(left[i]), int(right[i])):
-                outcome.accepted.append(i)
-        except _Conflict:
+        if conflict(a, b):
             outcome.refused += 1
+            continue
+        union(a, b)
+        outcome.accepted.append(i)
+
     if attach_threshold is not None and lone:
-        merged = set(merger.parent) | set(merger.parent.values())
-        alone = lone - merged
+        touched = [False] * len(nodes)
+        for k in range(len(nodes)):
+            if parent[k] != k:
+                touched[k] = touched[find(k)] = True
+        node_list = nodes.tolist()
+        alone = [not touched[k] and node_list[k] in lone for k in range(len(nodes))]
         candidates: dict[int, dict[int, int]] = {}
         for i in order:
-            if probability[i] < attach_threshold:
-                continue
-            a, b = int(left[i]), int(right[i])
-            for one, other in ((a, b), (b, a)):
-                if one in alone and other not in alone:
-                    candidates.setdefault(one, {}).setdefault(merger.find(other), i)
+            if plist[i] < attach_threshold:
+                break
+            a, b = li[i], ri[i]
+            if alone[a] and not alone[b]:
+                candidates.setdefault(a, {}).setdefault(find(b), i)
+            elif alone[b] and not alone[a]:
+                candidates.setdefault(b, {}).setdefault(find(a), i)
         for one in sorted(candidates):
             targets = candidates[one]
             if len(targets) != 1:
                 outcome.ambiguous += 1
                 continue
-            (target, i), = targets.items()
-            try:
-                if merger.union(one, target):
-                    outcome.attached.append(i)
-            except _Conflict:
+            ((target, i),) = targets.items()
+            target = find(target)
+            if conflict(one, target):
                 outcome.refused += 1
-    outcome.labels = merger.labels()
+                continue
+            union(one, target)
+            outcome.attached.append(i)
+
+    node_list = nodes.tolist()
+    for k in range(len(nodes)):
+        if parent[k] != k:
+            root = node_list[find(k)]
+            outcome.labels[node_list[k]] = root
+            outcome.labels[root] = root
+    outcome.labels = dict(sorted(outcome.labels.items()))
     return outcome
-
-
-def _conflict(a: frozenset[str] | None, b: frozenset[str] | None, agreement: Agreement) -> bool:
-    """True when both sides hold values and no value of one agrees with one of the other."""
-    if not a or not b:
-        return False
-    if a & b:
-        return False
-    if agreement == "name":
-        return not any(_names_agree(x, y) for x in a for y in b)
-    edits = int(agreement)
-    if edits <= 0:
-        return True
-    return not any(edit_distance(x, y) <= edits for x in a for y in b)
-
-
-def _names_agree(x: str, y: str) -> bool:
-    short, long = (x, y) if len(x) <= len(y) else (y, x)
-    if len(short) >= 3 and long.startswith(short):
-        return True
-    return abs(len(x) - len(y)) <= 1 and edit_distance(x, y) <= 1

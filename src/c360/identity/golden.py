@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from sqlglot import exp
 
 from c360.engine import Engine
+from c360.identity import lakeio
 from c360.identity.settings import IdentitySettings
 from c360.models import load_model
 
@@ -65,5 +66,6 @@ def build_golden(engine: Engine, settings: IdentitySettings,
         engine.register_view(view, sql, "spark")
     model = load_model("spark", "int_customer_golden")
     for table in ("int_person_records", "int_customer_xref"):
-        engine.register_table(table)
-    return engine.write_table(model.table, model.render(engine.dialect, params), engine.dialect)
+        if not lakeio.register(engine, table):
+            raise FileNotFoundError(f"{table} has no data; run its step first")
+    return lakeio.write_sql(engine, model.table, model.render(engine.dialect, params))

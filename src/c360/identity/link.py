@@ -111,10 +111,18 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
     # Shrink: one profile per (deterministic cluster, distinct compared values).
     cols = ", ".join(f"r.{c}" for c in COMPARED_COLUMNS)
     evidence = " or ".join(f"r.{c} is not null" for c in _EVIDENCE)
+    # name_key: the name, when few clusters share it (a name alone cannot pick one of many).
     backend.table("identity_profiles", (
-        f"select min(r.record_idx) as unique_id, d.det_cluster, {cols} "
+        f"with base as (select min(r.record_idx) as unique_id, d.det_cluster, {cols} "
         "from identity_records as r join identity_det as d on d.record_idx = r.record_idx "
-        f"where {evidence} group by d.det_cluster, {cols}"))
+        f"where {evidence} group by d.det_cluster, {cols}), "
+        "names as (select first_name_canonical, last_name, count(distinct det_cluster) as n "
+        "from base group by first_name_canonical, last_name) "
+        "select b.*, case when s.n <= "
+        f"{int(settings.probabilistic.rare_name_max_clusters)} then "
+        "concat(b.first_name_canonical, ' ', b.last_name) end as name_key "
+        "from base as b left join names as s on s.first_name_canonical = b.first_name_canonical "
+        "and s.last_name = b.last_name"))
     profiles = backend.count("identity_profiles")
     lap("profiles")
 
@@ -130,20 +138,22 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
         cl = pairs.column("det_cluster_l").to_numpy().astype(np.int64)
         cr = pairs.column("det_cluster_r").to_numpy().astype(np.int64)
         pr = pairs.column("match_probability").to_numpy().astype(np.float64)
+        scored = pr
+        prob = settings.probabilistic
+        sizes = np.bincount(det_cluster, minlength=n)
+        candidates = _useful_pairs(cl, cr, pr, sizes == 1, prob.threshold)
+        cl, cr, pr = cl[candidates], cr[candidates], pr[candidates]
         involved = np.unique(np.concatenate([cl, cr]))
         conflicts = _conflict_rules(backend, settings, involved)
-        sizes = np.bincount(det_cluster, minlength=n)
-        lone = frozenset(int(c) for c in involved[sizes[involved] == 1])
-        prob = settings.probabilistic
-        outcome = greedy_merge(cl.tolist(), cr.tolist(), pr.tolist(), conflicts,
-                               threshold=prob.threshold, lone=lone,
+        lone = frozenset(involved[sizes[involved] == 1].tolist())
+        outcome = greedy_merge(cl, cr, pr, conflicts, threshold=prob.threshold, lone=lone,
                                attach_threshold=prob.attach_threshold)
         merged = outcome.labels
-        accepted = np.asarray(outcome.accepted + outcome.attached, dtype=np.int64)
+        accepted = candidates[np.asarray(outcome.accepted + outcome.attached, dtype=np.int64)]
         prob_links = pa.table({
             "l": pairs.column("unique_id_l").to_numpy().astype(np.int64)[accepted],
             "r": pairs.column("unique_id_r").to_numpy().astype(np.int64)[accepted],
-            "p": pr[accepted],
+            "p": scored[accepted],
         })
         probabilistic_stats.update({
             "model": result.model,
@@ -238,6 +248,18 @@ def _rule_sql(keys: tuple[str, ...], require_any: str | None) -> str:
     )
 
 
+def _useful_pairs(left: np.ndarray, right: np.ndarray, p: np.ndarray, lone: np.ndarray,
+                  threshold: float) -> np.ndarray:
+    """Indices of the pairs clustering can use: the best pair per two clusters, either
+    above the threshold or touching a lone record (a candidate for attachment)."""
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    keep = np.flatnonzero((p >= threshold) | lone[lo] | lone[hi])
+    keep = keep[np.lexsort((-p[keep], hi[keep], lo[keep]))]
+    first = np.ones(len(keep), dtype=bool)
+    first[1:] = (lo[keep][1:] != lo[keep][:-1]) | (hi[keep][1:] != hi[keep][:-1])
+    return np.sort(keep[first])
+
+
 def _conflict_rules(backend: IdentityBackend, settings: IdentitySettings, clusters: np.ndarray
                     ) -> list[ConflictRule]:
     """For each cannot_link rule: the values each involved deterministic cluster holds."""
@@ -251,15 +273,13 @@ def _conflict_rules(backend: IdentityBackend, settings: IdentitySettings, cluste
         also = f"{column}_canonical" if mode == "name" and f"{column}_canonical" in \
             STANDARD_COLUMNS else column
         rows = backend.fetch(
-            f"select distinct det_cluster, v from (select d.det_cluster, "
+            "select det_cluster, collect_set(v) as vs from (select d.det_cluster, "
             f"explode(array(cast(r.{column} as string), cast(r.{also} as string))) as v "
             "from identity_records as r join identity_det as d on d.record_idx = r.record_idx "
             "join identity_involved as i on i.det_cluster = d.det_cluster) as x "
-            "where v is not null")
-        per: dict[int, set[str]] = {}
-        for c, v in zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True):
-            per.setdefault(int(c), set()).add(v)
-        values[column] = {k: frozenset(v) for k, v in per.items()}
+            "where v is not null group by det_cluster")
+        values[column] = dict(zip(rows.column(0).to_pylist(),
+                                  map(frozenset, rows.column(1).to_pylist()), strict=True))
     return [
         ConflictRule(values={c: values[c] for c, _ in rule.columns},
                      agreement=dict(rule.columns))

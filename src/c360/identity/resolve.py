@@ -1,9 +1,16 @@
-"""Identity over the lake: int_person_records → int_customer_xref, events, links.
+"""Identity over the lake: int_person_records → customer ids, their history, events, links.
 
 The same function runs in the local pipeline (DuckDB engine) and in the EMR
 Spark step (`jobs/emr/identity_link.py`, Spark engine): read the person
-records, link them, read the previous xref and events from the lake, assign
-persistent ids, write the three tables.
+records, link them, read the previous registry (xref history and events) from
+the lake, assign persistent ids, write four tables:
+- `int_customer_xref`: one row per current source record → its customer_id,
+  with `valid_from` (since when) and `valid_to` (always NULL here), `rule`,
+  `match_probability`. Readers join it on (source_system, source_key) and get
+  exactly one row.
+- `int_customer_xref_history`: the same plus every closed row (SCD type 2).
+- `int_identity_events`: new / merge / split events per run.
+- `int_identity_links`: the links that formed the clusters (lineage).
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from c360.engine import Engine
+from c360.identity import lakeio
 from c360.identity.backend import IdentityBackend
 from c360.identity.evaluate import read_truth, score
 from c360.identity.link import link_records
@@ -24,6 +33,7 @@ from c360.identity.registry import IdFormat, update_registry
 from c360.identity.settings import IdentitySettings
 
 XREF = "int_customer_xref"
+HISTORY = "int_customer_xref_history"
 EVENTS = "int_identity_events"
 LINKS = "int_identity_links"
 INPUT_VIEW = "identity_input"
@@ -45,13 +55,6 @@ class ResolveResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _previous(engine: Engine, table: str) -> pa.Table | None:
-    if not engine.lake.exists(table):
-        return None
-    engine.register_table(table)
-    return engine.query(f"select * from {table}", engine.dialect)
-
-
 def resolve_identity(
     engine: Engine,
     settings: IdentitySettings,
@@ -67,27 +70,31 @@ def resolve_identity(
     the lake).
     """
     started = time.perf_counter()
-    engine.register_table("int_person_records")
+    if not lakeio.register(engine, "int_person_records"):
+        raise FileNotFoundError("int_person_records has no data; run its step first")
     engine.register_view(INPUT_VIEW, _INPUT_SQL, "spark")
     with IdentityBackend(engine, scratch_uri) as backend:
         linked = link_records(backend, INPUT_VIEW, settings)
-    previous_xref = _previous(engine, XREF)
-    previous_events = _previous(engine, EVENTS)
-    a = linked.assignments
-    systems = a.column("source_system").to_pylist()
-    keys = [rid[len(sys) + 1:] for rid, sys in zip(a.column("record_id").to_pylist(), systems,
-                                                   strict=True)]
-    update = update_registry(
-        systems, keys, a.column("cluster").to_pylist(), a.column("rule").to_pylist(),
-        a.column("match_probability").to_pylist(), previous_xref, previous_events,
-        IdFormat(settings.id_prefix, settings.id_digits), run_id, logical_date)
-    engine.write_arrow(XREF, update.xref)
-    engine.write_arrow(EVENTS, update.events)
-    engine.write_arrow(LINKS, linked.links)
+        previous_xref = lakeio.read(engine, HISTORY)
+        if previous_xref is None:
+            previous_xref = lakeio.read(engine, XREF)
+        previous_events = lakeio.read(engine, EVENTS)
+        a = linked.assignments
+        systems = a.column("source_system").to_pylist()
+        keys = [rid[len(sys) + 1:] for rid, sys in zip(a.column("record_id").to_pylist(),
+                                                       systems, strict=True)]
+        update = update_registry(
+            systems, keys, a.column("cluster").to_pylist(), a.column("rule").to_pylist(),
+            a.column("match_probability").to_pylist(), previous_xref, previous_events,
+            IdFormat(settings.id_prefix, settings.id_digits), run_id, logical_date)
+        current = update.xref.filter(pc.is_null(update.xref["valid_to"]))
+        for table, data in ((HISTORY, update.xref), (XREF, current), (EVENTS, update.events),
+                            (LINKS, linked.links)):
+            lakeio.write(engine, backend, table, data)
     details: dict[str, Any] = {"linkage": linked.stats, "registry": update.stats}
     if truth is not None and (truth / "_ground_truth" / "records.csv").is_file():
         predicted = pa.table({"source_system": systems, "source_key": keys,
                               "customer_id": update.customer_ids})
         details["accuracy"] = score(predicted, read_truth(truth))
     details["seconds"] = round(time.perf_counter() - started, 3)
-    return ResolveResult(rows_in=a.num_rows, rows_out=update.xref.num_rows, details=details)
+    return ResolveResult(rows_in=a.num_rows, rows_out=current.num_rows, details=details)

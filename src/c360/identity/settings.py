@@ -80,6 +80,8 @@ class Probabilistic:
     training: Training = field(default_factory=Training)
     cannot_link: tuple[CannotLink, ...] = ()
     attach_threshold: float | None = None
+    rare_name_max_clusters: int = 6
+    """`name_key` (for blocking) is set only for names at most this many clusters share."""
     probability_two_random_records_match: float = 1e-6
 
 
@@ -215,6 +217,7 @@ def _probabilistic(r: _Reader, data: Mapping[str, Any]) -> Probabilistic:
         training=training,
         cannot_link=tuple(cannot),
         attach_threshold=float(attach) if attach is not None else None,
+        rare_name_max_clusters=int(data.get("rare_name_max_clusters", 6)),
         probability_two_random_records_match=float(
             data.get("probability_two_random_records_match", 1e-6)),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from c360.identity.golden import build_golden
-from c360.identity.resolve import EVENTS, LINKS, XREF, resolve_identity
+from c360.identity.resolve import EVENTS, HISTORY, LINKS, XREF, resolve_identity
 from c360.identity.settings import load_identity_settings
 from c360.pipeline.context import StepContext, StepResult
 from c360.pipeline.definition import DAILY_UP, Step
@@ -27,7 +27,7 @@ def identity_steps() -> list[Step]:
                    description="Every person-describing record in one shape"),
         Step(
             name=XREF, kind="emr_spark", inputs=("int_person_records",),
-            outputs=(XREF, EVENTS, LINKS), schedules=DAILY_UP, run=_identity,
+            outputs=(XREF, HISTORY, EVENTS, LINKS), schedules=DAILY_UP, run=_identity,
             resource="identity_link", arguments=(("--stage", "link"),),
             description="Link records (rules, then Splink) to persistent customer ids",
         ),
