@@ -21,7 +21,7 @@ DEMO_CUSTOMERS ?= 10000
 DEMO_SEED ?= 42
 DEMO_DIR ?= demo
 
-.PHONY: help setup demo test test-fast lint build clean emulator test-integration stepfunctions bench-serving
+.PHONY: help setup demo test test-fast lint build clean emulator test-integration stepfunctions bench-serving bench-identity
 
 # asl-validator (npm) checks the generated Step Functions definitions in the tests.
 ASL_TOOLS := tools/asl/node_modules/.package-lock.json
@@ -69,6 +69,9 @@ stepfunctions: setup ## regenerate stepfunctions/*.asl.json from the pipeline de
 
 bench-serving: setup ## profile API lookup p50/p99 on the emulator -> bench/results/profile_api.json
 	$(PY) bench/profile_api_bench.py --out bench/results/profile_api.json
+
+bench-identity: setup ## identity precision/recall/F1, id stability, time at 10k/100k records (FULL=1 adds 1M) -> bench/results/identity.json
+	$(PY) bench/identity_bench.py $(if $(FULL),--full,)
 
 .PHONY: tf-fmt tf-check tf-validate tf-test tf-scan tf-lock
 tf-fmt: ## rewrite terraform/ with terraform fmt
