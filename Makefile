@@ -70,6 +70,13 @@ stepfunctions: setup ## regenerate stepfunctions/*.asl.json from the pipeline de
 bench-serving: setup ## profile API lookup p50/p99 on the emulator -> bench/results/profile_api.json
 	$(PY) bench/profile_api_bench.py --out bench/results/profile_api.json
 
+.PHONY: bench-load test-reliability
+bench-load: setup ## bounded profile API load test on loopback: throughput, p99 -> bench/results/profile_api_load.json
+	$(PY) bench/profile_api_load.py --out bench/results/profile_api_load.json
+
+test-reliability: setup ## erasure, crash recovery (kills runs), locks, consent, log hygiene (~8 min)
+	$(VENV)/bin/pytest -q tests/reliability
+
 bench-identity: setup ## identity precision/recall/F1, id stability, time at 10k/100k records (FULL=1 adds 1M) -> bench/results/identity.json
 	$(PY) bench/identity_bench.py $(if $(FULL),--full,)
 
