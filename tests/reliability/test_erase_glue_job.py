@@ -28,9 +28,11 @@ def _upload(s3: Any, bucket: str, folder: Path) -> int:
 
 
 def _objects(s3: Any, bucket: str) -> list[tuple[str, bytes]]:
-    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-    keys = [o["Key"] for page in pages for o in page.get("Contents", [])]
-    return [(f"{bucket}/{k}", s3.get_object(Bucket=bucket, Key=k)["Body"].read()) for k in keys]
+    """Every version of every object: (bucket/key, bytes)."""
+    pages = s3.get_paginator("list_object_versions").paginate(Bucket=bucket)
+    versions = [(v["Key"], v["VersionId"]) for page in pages for v in page.get("Versions", [])]
+    return [(f"{bucket}/{k}", s3.get_object(Bucket=bucket, Key=k, VersionId=v)["Body"].read())
+            for k, v in versions]
 
 
 @pytest.fixture
@@ -43,7 +45,9 @@ def aws_lake(demo: Demo, aws_env, unique_name: str) -> dict[str, Any]:  # noqa: 
     buckets = {layer: f"{unique_name}-{layer}" for layer in LAYERS}
     for layer, bucket in buckets.items():
         s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         _upload(s3, bucket, demo.lake / layer)
+        _upload(s3, bucket, demo.lake / layer)  # yesterday's copies live on as old versions
     table = f"{unique_name}-profiles"
     dynamodb.create_table(**table_definition(table))
     load_profiles(table, read_profiles(str(demo.lake / "analytics" / "c360_customer_profile")),
@@ -52,7 +56,7 @@ def aws_lake(demo: Demo, aws_env, unique_name: str) -> dict[str, Any]:  # noqa: 
             "env": aws_env.env()}
 
 
-def test_glue_erase_job_removes_the_person_from_every_bucket_and_dynamodb(
+def test_glue_erase_job_removes_the_person_from_every_bucket_version_and_dynamodb(
         demo: Demo, aws_lake: dict[str, Any]) -> None:
     person = well_known_person(demo.sources)
     customer_ids = customer_ids_of(demo.lake, source_records(demo.sources, person.person_id))

@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from c360.config import Settings
 from c360.contracts import Contract, load_contracts
-from c360.ingest.store import MANIFEST, LocalStore, ObjectStore, store_for
+from c360.ingest.store import MANIFEST, LocalStore, ObjectStore, S3Store, store_for
 from c360.lake import LAYERS, STAGING, Lake
 from c360.locking import Lock, erase_lock
 from c360.privacy import identifiers as ids
@@ -116,6 +116,24 @@ def layer_stores(lake: Lake, s3_client: Any = None) -> dict[str, ObjectStore]:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _rewrite(store: ObjectStore, key: str, data: bytes) -> None:
+    """Replace an object; in a versioned bucket, also delete its older versions.
+
+    The lake buckets keep noncurrent versions (for accidental deletes) for weeks:
+    an erased person must not live on in them.
+    """
+    store.write(key, data)
+    if isinstance(store, S3Store):
+        full = store._key(key)
+        pages = store.client.get_paginator("list_object_versions").paginate(
+            Bucket=store.bucket, Prefix=full)
+        for page in pages:
+            for version in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if version["Key"] == full and not version.get("IsLatest"):
+                    store.client.delete_object(Bucket=store.bucket, Key=full,
+                                               VersionId=version["VersionId"])
 
 
 def _data_keys(store: ObjectStore, prefix: str = "") -> list[str]:
@@ -251,7 +269,7 @@ def purge_raw(raw: ObjectStore, contracts: Mapping[str, Contract], matcher: Matc
                 result = redact(contract, key, before, matcher)
                 if not result.changed:
                     continue
-                raw.write(key, result.data)
+                _rewrite(raw, key, result.data)
                 change = Change("raw", key, result.removed, result.records, _sha256(before),
                                 _sha256(result.data))
                 changes.append(change)
@@ -303,12 +321,58 @@ def purge_tables(stores: Mapping[str, ObjectStore], matcher: Matcher) -> list[Ch
             sink = pa.BufferOutputStream()
             pq.write_table(result.table, sink, compression="snappy")
             after = sink.getvalue().to_pybytes()
-            store.write(key, after)
+            _rewrite(store, key, after)
             folder, _, name = key.rpartition("/")
             store.delete(f"{folder}/.{name}.crc")  # Hadoop's checksum of the old bytes
             changes.append(Change(layer, key, result.rows_removed, result.rows_before,
                                   _sha256(before), _sha256(after)))
     return changes
+
+
+def purge_versions(stores: Mapping[str, ObjectStore], contracts: Mapping[str, Contract],
+                   matcher: Matcher) -> list[Change]:
+    """Delete older versions (versioned S3 buckets) of any object that held an erased row.
+
+    Tables are rewritten run after run and RAW files by erasure, and a versioned
+    bucket keeps each overwritten copy for weeks: every noncurrent version is read
+    and deleted when it holds an erased person. Local lakes have no versions.
+    """
+    changes = []
+    for layer, store in stores.items():
+        if not isinstance(store, S3Store):
+            continue
+        pages = store.client.get_paginator("list_object_versions").paginate(
+            Bucket=store.bucket, Prefix=store._key(""))
+        for page in pages:
+            for version in page.get("Versions", []):
+                if version.get("IsLatest"):
+                    continue
+                key = version["Key"][len(store.prefix) + 1:] if store.prefix else version["Key"]
+                body = store.client.get_object(Bucket=store.bucket, Key=version["Key"],
+                                               VersionId=version["VersionId"])["Body"].read()
+                removed = _erased_rows(layer, key, body, contracts, matcher)
+                if removed:
+                    store.client.delete_object(Bucket=store.bucket, Key=version["Key"],
+                                               VersionId=version["VersionId"])
+                    changes.append(Change(layer, f"{key} (version {version['VersionId']})",
+                                          removed, sha256_before=_sha256(body)))
+    return changes
+
+
+def _erased_rows(layer: str, key: str, data: bytes, contracts: Mapping[str, Contract],
+                 matcher: Matcher) -> int:
+    """How many erased records one object's bytes hold (0 for other objects)."""
+    if layer == "raw":
+        path = key.removeprefix(f"{QUARANTINE_ROOT}/")
+        contract = next((c for c in contracts.values() if path.startswith(c.raw.path + "/")),
+                        None)
+        if contract is None or key.rsplit("/", 1)[-1].startswith("_"):
+            return 0
+        return redact(contract, key, data, matcher).removed
+    if not key.endswith(".parquet"):
+        return 0
+    table = pq.read_table(pa.BufferReader(data))
+    return purge(table, matcher, key.split("/", 1)[0], sandbox=layer == "sandbox").rows_removed
 
 
 def purge_scratch(lake: Lake) -> list[Change]:
@@ -472,6 +536,7 @@ def _purge_all(settings: Settings, targets: Targets, ledger: ErasureLedger,
     report.changes.extend(purge_raw(targets.stores["raw"], contracts, matcher, request.request_id))
     report.changes.extend(purge_scratch(targets.lake))
     report.changes.extend(purge_tables(targets.stores, matcher))
+    report.changes.extend(purge_versions(targets.stores, contracts, matcher))
     if targets.dynamodb is not None and targets.profiles_table:
         report.changes.extend(purge_dynamodb(targets.dynamodb, targets.profiles_table,
                                              customer_ids, contacts or {}, matcher))
