@@ -37,7 +37,7 @@ def user_errors() -> Iterator[None]:
 
     try:
         yield
-    except (*USER_ERRORS, EngineError) as exc:
+    except (*USER_ERRORS, EngineError) as exc:  # type: ignore[misc]
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         Console(stderr=True, highlight=False).print(f"[red]error:[/red] {first}", soft_wrap=True)
         raise typer.Exit(1) from None

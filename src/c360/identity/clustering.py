@@ -205,8 +205,9 @@ def greedy_merge(
         keep, gone = (a, b) if a < b else (b, a)  # compact ids keep the clusters' order
         parent[gone] = keep
         for values in columns.values():
-            if values[gone] is not None:
-                values[keep] = values[gone] if values[keep] is None else values[keep] | values[gone]
+            moved, kept = values[gone], values[keep]
+            if moved is not None:
+                values[keep] = moved if kept is None else kept | moved
                 values[gone] = None
 
     for i in order:

@@ -43,6 +43,7 @@ def _level(spec: Mapping[str, Any], tf: bool) -> Any:
     import splink.comparison_level_library as cll
     from splink.internals.comparison_level_composition import And
 
+    level: Any
     if "missing" in spec:
         level = cll.NullLevel(spec["missing"])
     elif "exact" in spec:
@@ -115,7 +116,7 @@ def link_probabilistic(
         link_type="dedupe_only",
         comparisons=splink_comparisons(prob.comparisons, tf=estimate),
         blocking_rules_to_generate_predictions=[
-            _exclude_same_cluster(rule) for rule in prob.blocking_rules
+            _exclude_same_cluster(rule) for rule in prob.blocking_rules  # type: ignore[misc]
         ],
         probability_two_random_records_match=prob.probability_two_random_records_match,
         additional_columns_to_retain=["det_cluster"],

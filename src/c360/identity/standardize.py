@@ -91,9 +91,9 @@ def _name_sql(column: str) -> str:
     return f"nullif(regexp_replace(lower({folded}), '[^a-z]', ''), '')"
 
 
-def _address_expression(column: str) -> exp.Expression:
+def _address_expression(column: str) -> exp.Expr:
     """Lower case, punctuation to spaces, '#' to 'apt', whole-word USPS abbreviations."""
-    tree: exp.Expression = sqlglot.parse_one(
+    tree: exp.Expr = sqlglot.parse_one(
         f"concat(' ', regexp_replace(replace(lower(cast({column} as string)), '#', ' apt '), "
         "'[^a-z0-9]+', ' '), ' ')",
         read="spark",
@@ -112,9 +112,10 @@ def standardize_sql(input_view: str, present: Iterable[str], nicknames_view: str
     case-insensitively by the caller (it passes the input's real spelling).
     """
     have = set(present)
-    base: list[exp.Expression] = [
+    base: list[exp.Expr] = [
         sqlglot.parse_one("cast(record_id as string)", read="spark").as_("record_id")
     ]
+    expression: exp.Expr
     for column in INPUT_COLUMNS:
         if column in have:
             template = _EXPRESSIONS.get(column, "{name}")
@@ -128,7 +129,7 @@ def standardize_sql(input_view: str, present: Iterable[str], nicknames_view: str
             expression = sqlglot.parse_one(null, read="spark")
         base.append(expression.as_(column))
     std = exp.select(*base).from_(input_view)
-    final = sqlglot.parse_one(
+    final = exp.maybe_parse(
         f"""
         select
             s.record_id, s.source_system, s.first_name,
@@ -144,6 +145,7 @@ def standardize_sql(input_view: str, present: Iterable[str], nicknames_view: str
         from std as s
         left join {nicknames_view} as n on n.name = s.first_name
         """,
-        read="spark",
+        into=exp.Select,
+        dialect="spark",
     )
     return final.with_("std", as_=std).sql(dialect="spark")
