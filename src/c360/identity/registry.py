@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -74,42 +75,49 @@ class Assignment:
 
 
 def assign_customer_ids(
-    clusters: Sequence[int],
-    previous_ids: Sequence[str | None],
+    clusters: Sequence[int] | np.ndarray,
+    previous_ids: Sequence[str | None] | pa.Array | pa.ChunkedArray,
     id_format: IdFormat,
     max_issued: int,
 ) -> Assignment:
     """Customer id per record from its cluster label and the id it held before (or None).
 
     `clusters` labels must be comparable so that a smaller label means a smaller
-    record id (link.py uses the smallest record index of the cluster).
+    record id (link.py uses the smallest record index of the cluster). Counting is
+    vectorised (Arrow group-by); only the grant loop runs per (cluster, old id).
     """
-    held: dict[int, Counter[str]] = {}
-    size: Counter[int] = Counter()
-    for cluster, old in zip(clusters, previous_ids, strict=True):
-        size[cluster] += 1
-        if old is not None:
-            held.setdefault(cluster, Counter())[old] += 1
-    candidates = sorted(
-        ((count, old, cluster) for cluster, counter in held.items()
-         for old, count in counter.items()),
-        key=lambda t: (-t[0], _id_order(t[1], id_format), t[2]),
-    )
-    granted: dict[int, str] = {}
+    labels = np.asarray(clusters, dtype=np.int64)
+    previous = pa.chunked_array([pa.array(previous_ids, pa.string())]) if not isinstance(
+        previous_ids, (pa.Array, pa.ChunkedArray)) else previous_ids
+    unique, index = np.unique(labels, return_inverse=True)
+    size = np.bincount(index, minlength=len(unique))
+    held = pa.table({"c": index, "old": previous}).filter(pc.is_valid(previous)) \
+        .group_by(["c", "old"]).aggregate([([], "count_all")])
+    c_held = held["c"].to_numpy()
+    old_held = held["old"].to_pylist()
+    count_held = held["count_all"].to_numpy()
+    numbers = np.array([_id_order(o, id_format)[0] for o in old_held], dtype=np.int64)
+    ranks = np.argsort(np.argsort(np.array(old_held, dtype=object), kind="stable"),
+                       kind="stable") if old_held else np.zeros(0, np.int64)
+    order = np.lexsort((c_held, ranks, numbers, -count_held))
+    granted: list[str | None] = [None] * len(unique)
     taken: set[str] = set()
-    for _, old, cluster in candidates:
-        if cluster in granted or old in taken:
-            continue
-        granted[cluster] = old
-        taken.add(old)
+    for k in order.tolist():
+        cluster, old = int(c_held[k]), old_held[k]
+        if granted[cluster] is None and old not in taken:
+            granted[cluster] = old
+            taken.add(old)
+    old_by_cluster: dict[int, list[str]] = {}
+    for cluster, old in zip(c_held.tolist(), old_held, strict=True):
+        old_by_cluster.setdefault(cluster, []).append(old)
     next_number = max_issued
     events: list[dict[str, object]] = []
-    for cluster in sorted(size):
-        old_ids = sorted(held.get(cluster, {}), key=lambda i: _id_order(i, id_format))
-        if cluster not in granted:
-            next_number += 1
-            granted[cluster] = id_format.render(next_number)
+    for cluster in range(len(unique)):
+        old_ids = sorted(old_by_cluster.get(cluster, ()), key=lambda i: _id_order(i, id_format))
         new_id = granted[cluster]
+        if new_id is None:
+            next_number += 1
+            new_id = granted[cluster] = id_format.render(next_number)
         if not old_ids:
             kind = "new"
         elif len(old_ids) > 1:
@@ -119,8 +127,9 @@ def assign_customer_ids(
         else:
             continue
         events.append({"event_type": kind, "customer_id": new_id,
-                       "previous_customer_ids": old_ids, "record_count": size[cluster]})
-    return Assignment(customer_ids=[granted[c] for c in clusters], events=events)
+                       "previous_customer_ids": old_ids, "record_count": int(size[cluster])})
+    ids = np.array(granted, dtype=object)[index]
+    return Assignment(customer_ids=ids.tolist(), events=events)
 
 
 def _id_order(customer_id: str, id_format: IdFormat) -> tuple[int, str]:
@@ -186,11 +195,11 @@ class RegistryUpdate:
 
 
 def update_registry(
-    systems: Sequence[str],
-    keys: Sequence[str],
-    clusters: Sequence[int],
-    rules: Sequence[str],
-    probabilities: Sequence[float | None],
+    systems: Sequence[str] | pa.Array | pa.ChunkedArray,
+    keys: Sequence[str] | pa.Array | pa.ChunkedArray,
+    clusters: Sequence[int] | np.ndarray,
+    rules: Sequence[str] | pa.Array | pa.ChunkedArray,
+    probabilities: Sequence[float | None] | pa.Array | pa.ChunkedArray,
     previous_xref: pa.Table | None,
     previous_events: pa.Table | None,
     id_format: IdFormat,
@@ -201,58 +210,48 @@ def update_registry(
     history = state_as_of(previous_xref, logical_date)
     past_events = events_as_of(previous_events, logical_date)
     current = history.filter(pc.is_null(history["valid_to"]))
-    current_id = {
-        (s, k): c for s, k, c in zip(current["source_system"].to_pylist(),
-                                     current["source_key"].to_pylist(),
-                                     current["customer_id"].to_pylist(), strict=True)
-    }
-    record_keys = list(zip(systems, keys, strict=True))
+    n = len(clusters)
+    run = pa.table({
+        "source_system": pa.array(systems, pa.string()),
+        "source_key": pa.array(keys, pa.string()),
+        "position": pa.array(np.arange(n, dtype=np.int64)),
+    })
+    before = current.select(["source_system", "source_key", "customer_id", "valid_from",
+                             "rule", "match_probability"]).rename_columns(
+        ["source_system", "source_key", "old_id", "old_from", "old_rule", "old_p"])
+    joined = run.join(before, ["source_system", "source_key"], join_type="left outer") \
+        .sort_by("position")
     assignment = assign_customer_ids(
-        clusters, [current_id.get(k) for k in record_keys], id_format,
+        clusters, joined["old_id"], id_format,
         max_issued_number(history, past_events, id_format))
 
-    closed_rows = history.filter(pc.invert(pc.is_null(history["valid_to"])))
-    open_from = {
-        (s, k): f for s, k, f in zip(current["source_system"].to_pylist(),
-                                     current["source_key"].to_pylist(),
-                                     current["valid_from"].to_pylist(), strict=True)
-    }
-    prev_rule = {
-        (s, k): (r, p) for s, k, r, p in zip(
-            current["source_system"].to_pylist(), current["source_key"].to_pylist(),
-            current["rule"].to_pylist(), current["match_probability"].to_pylist(), strict=True)
-    }
-    out: dict[str, list[object]] = {name: [] for name in XREF_SCHEMA.names}
-
-    def add(system: str, key: str, customer: str, start: object, end: object, rule: object,
-            probability: object) -> None:
-        for name, value in zip(XREF_SCHEMA.names,
-                               (system, key, customer, start, end, rule, probability),
-                               strict=True):
-            out[name].append(value)
-
-    seen: set[tuple[str, str]] = set()
-    changed = 0
-    for (system, key), customer, rule, p in zip(record_keys, assignment.customer_ids, rules,
-                                                probabilities, strict=True):
-        seen.add((system, key))
-        before = current_id.get((system, key))
-        if before == customer:
-            add(system, key, customer, open_from[(system, key)], None, rule, p)
-            continue
-        if before is not None:
-            changed += 1
-            add(system, key, before, open_from[(system, key)], logical_date,
-                *prev_rule[(system, key)])
-        add(system, key, customer, logical_date, None, rule, p)
-    gone = 0
-    for (system, key), customer in current_id.items():
-        if (system, key) not in seen:
-            gone += 1
-            add(system, key, customer, open_from[(system, key)], logical_date,
-                *prev_rule[(system, key)])
-    fresh = pa.table(out, schema=XREF_SCHEMA)
-    xref = pa.concat_tables([closed_rows, fresh]).sort_by(
+    new_id = pa.array(assignment.customer_ids, pa.string())
+    rule = pa.array(rules, pa.string())
+    probability = pa.array(probabilities, pa.float64())
+    known = pc.is_valid(joined["old_id"])
+    kept = pc.fill_null(pc.equal(joined["old_id"], new_id), False).combine_chunks()
+    moved = pc.and_(known, pc.invert(kept)).combine_chunks()
+    nulls = pa.nulls(n, pa.date32())
+    open_rows = pa.table({
+        "source_system": joined["source_system"], "source_key": joined["source_key"],
+        "customer_id": new_id,
+        "valid_from": pc.if_else(kept, joined["old_from"], pa.array([logical_date] * n,
+                                                                    pa.date32())),
+        "valid_to": nulls, "rule": rule, "match_probability": probability,
+    }, schema=XREF_SCHEMA)
+    closed_now = pa.table({
+        "source_system": joined["source_system"], "source_key": joined["source_key"],
+        "customer_id": joined["old_id"], "valid_from": joined["old_from"],
+        "valid_to": pa.array([logical_date] * n, pa.date32()),
+        "rule": joined["old_rule"], "match_probability": joined["old_p"],
+    }, schema=XREF_SCHEMA).filter(moved)
+    gone = current.join(run.select(["source_system", "source_key"]),
+                        ["source_system", "source_key"], join_type="left anti")
+    gone = gone.set_column(gone.schema.get_field_index("valid_to"), "valid_to",
+                           pa.array([logical_date] * gone.num_rows, pa.date32()))
+    closed_before = history.filter(pc.is_valid(history["valid_to"]))
+    xref = pa.concat_tables([closed_before, closed_now, gone.select(XREF_SCHEMA.names)
+                             .cast(XREF_SCHEMA), open_rows]).sort_by(
         [("source_system", "ascending"), ("source_key", "ascending"),
          ("valid_from", "ascending")])
     run_events = pa.table({
@@ -264,16 +263,15 @@ def update_registry(
         "logical_date": [logical_date] * len(assignment.events),
     }, schema=EVENTS_SCHEMA)
     kinds = Counter(e["event_type"] for e in assignment.events)
-    kept = sum(1 for k, c in zip(record_keys, assignment.customer_ids, strict=True)
-               if current_id.get(k) == c)
-    previously_known = sum(1 for k in record_keys if k in current_id)
+    previously_known = int(pc.sum(known).as_py() or 0)
+    kept_count = int(pc.sum(kept).as_py() or 0)
     stats: dict[str, object] = {
         "customers": len(set(assignment.customer_ids)),
         "records_known_before": previously_known,
-        "records_kept_id": kept,
-        "records_changed_id": changed,
-        "records_gone": gone,
-        "id_stability": round(kept / previously_known, 6) if previously_known else None,
+        "records_kept_id": kept_count,
+        "records_changed_id": int(pc.sum(moved).as_py() or 0),
+        "records_gone": gone.num_rows,
+        "id_stability": round(kept_count / previously_known, 6) if previously_known else None,
         "events": {k: kinds.get(k, 0) for k in ("new", "merge", "split")},
     }
     return RegistryUpdate(xref=xref, events=pa.concat_tables([past_events, run_events]),

@@ -80,12 +80,12 @@ def resolve_identity(
             previous_xref = lakeio.read(engine, XREF)
         previous_events = lakeio.read(engine, EVENTS)
         a = linked.assignments
-        systems = a.column("source_system").to_pylist()
-        keys = [rid[len(sys) + 1:] for rid, sys in zip(a.column("record_id").to_pylist(),
-                                                       systems, strict=True)]
+        systems = a.column("source_system")
+        # record_id is `source_system:source_key` (see _INPUT_SQL); keys may hold ':' too.
+        keys = pc.list_element(pc.split_pattern(a.column("record_id"), ":", max_splits=1), 1)
         update = update_registry(
-            systems, keys, a.column("cluster").to_pylist(), a.column("rule").to_pylist(),
-            a.column("match_probability").to_pylist(), previous_xref, previous_events,
+            systems, keys, a.column("cluster").to_numpy(), a.column("rule"),
+            a.column("match_probability"), previous_xref, previous_events,
             IdFormat(settings.id_prefix, settings.id_digits), run_id, logical_date)
         current = update.xref.filter(pc.is_null(update.xref["valid_to"]))
         for table, data in ((HISTORY, update.xref), (XREF, current), (EVENTS, update.events),

@@ -11,7 +11,7 @@ import pytest
 
 from c360.identity.job import run
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 DAY = date(2026, 11, 25)
 
