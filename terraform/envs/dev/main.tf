@@ -18,6 +18,8 @@ module "c360" {
   data_scientist_role_arns = var.data_scientist_role_arns
   api_invoker_arns         = var.api_invoker_arns
   log_retention_days       = var.log_retention_days
+  file_drop_source_uri     = var.file_drop_source_uri
+  crm_data_uri             = var.crm_data_uri
 
   # dev is rebuilt freely; data in it is synthetic.
   deletion_protection = false

@@ -90,3 +90,15 @@ variable "log_retention_days" {
   type        = number
   default     = 365
 }
+
+variable "file_drop_source_uri" {
+  description = "Root of the sources' file drops (s3://bucket/[prefix/] holding mainframe/, clickstream/events/, call_center/). Null: the stack's <prefix>-sources bucket."
+  type        = string
+  default     = null
+}
+
+variable "crm_data_uri" {
+  description = "Where the simulated CRM API reads its page-*.json (s3://bucket/prefix/). Null: crm/customers/ in the stack's sources bucket."
+  type        = string
+  default     = null
+}

@@ -8,6 +8,26 @@ output "package_version" {
   value       = local.package_version
 }
 
+output "lambda_functions" {
+  description = "Lambda functions of the platform (each has lambdas/<fn>/handler.py)."
+  value       = local.lambda_functions
+}
+
+output "glue_jobs" {
+  description = "Glue jobs of the platform (each has jobs/glue/<job>.py)."
+  value       = local.glue_jobs
+}
+
+output "emr_jobs" {
+  description = "EMR Serverless Spark entry points of the platform (each has jobs/emr/<job>.py)."
+  value       = local.emr_jobs
+}
+
+output "dist_keys" {
+  description = "Map of path under dist/<version>/ (what `make build` writes) to the S3 key `make publish` uploads it to, for every artifact Lambdas and jobs reference (Athena SQL is read by prefix and not listed)."
+  value       = local.dist_keys
+}
+
 output "lambda_keys" {
   description = "Map of Lambda function name to the S3 key of its zip."
   value       = local.lambda_keys
@@ -64,6 +84,6 @@ output "athena_sql_uri_prefix" {
 }
 
 output "job_read_prefixes" {
-  description = "Key prefixes a job of this version may read (for IAM resource ARNs): its scripts and the wheel."
-  value       = ["jobs/${local.version}/*", "wheel/${local.version}/*"]
+  description = "Key prefixes a Glue job of this version may read (for IAM resource ARNs): the Glue scripts and the wheel."
+  value       = ["jobs/${local.version}/glue/*", "wheel/${local.version}/*"]
 }

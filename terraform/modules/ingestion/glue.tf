@@ -43,7 +43,19 @@ locals {
   glue_log_group_prefix = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"
   glue_connection_arn   = "arn:${local.partition}:glue:${local.region}:${local.account_id}:connection/${local.glue_connection_name}"
   glue_catalog_arn      = "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog"
-  glue_job_arn          = "arn:${local.partition}:glue:${local.region}:${local.account_id}:job/${local.glue_job_name}"
+
+  # RAW root of the four core_banking_<table> datasets (raw paths core_banking/<table>).
+  glue_raw_root = "core_banking"
+  glue_datasets = [for d, s in local.datasets : d if s.writer == "extract_core_banking"]
+  glue_raw_list_prefixes = concat(
+    [
+      "${local.glue_raw_root}/*",
+      "_checkpoints/${local.glue_raw_root}_*",
+      "_ledger/${local.glue_raw_root}_*",
+      "_quarantine/${local.glue_raw_root}/*",
+    ],
+    local.erasure_ledger_keys,
+  )
 
   glue_statements = concat(
     [
@@ -54,17 +66,42 @@ locals {
         Resource = [for p in module.artifacts.job_read_prefixes : "${local.artifacts_arn}/${p}"]
       },
       {
-        Sid      = "WriteRawCoreBanking"
-        Effect   = "Allow"
-        Action   = ["s3:PutObject", "s3:GetObject"]
-        Resource = "${local.raw_arn}/core_banking/*"
+        # Spark writes each table's delivery in place under core_banking/<table>/
+        # (overwriting an unfinished attempt); manifests and, on erasure, the
+        # rewritten files too. Bookmarks: _checkpoints/core_banking_<table>.json
+        # and .pending.json (deleted once committed).
+        Sid    = "ReadWriteDeleteOwnRawObjects"
+        Effect = "Allow"
+        Action = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = [
+          "${local.raw_arn}/${local.glue_raw_root}/*",
+          "${local.raw_arn}/_checkpoints/${local.glue_raw_root}_*",
+        ]
       },
       {
-        Sid       = "ListRawCoreBanking"
+        Sid      = "ReadWriteOwnLedger"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject"]
+        Resource = "${local.raw_arn}/_ledger/${local.glue_raw_root}_*"
+      },
+      {
+        # free_run_folder reads a quarantine manifest before it picks the run
+        # folder (the JDBC extract never quarantines); and the erasure ledger.
+        Sid    = "ReadQuarantineManifestsAndErasureLedger"
+        Effect = "Allow"
+        Action = ["s3:GetObject"]
+        Resource = concat(
+          ["${local.raw_arn}/_quarantine/${local.glue_raw_root}/*"],
+          [for p in local.erasure_ledger_keys : "${local.raw_arn}/${p}"],
+        )
+      },
+      {
+        # Also makes S3 answer 404, not 403, for absent bookmarks and manifests.
+        Sid       = "ListOwnRawKeys"
         Effect    = "Allow"
         Action    = ["s3:ListBucket"]
         Resource  = local.raw_arn
-        Condition = { StringLike = { "s3:prefix" = ["core_banking/*"] } }
+        Condition = { StringLike = { "s3:prefix" = local.glue_raw_list_prefixes } }
       },
       {
         Sid      = "ReadDbSecret"
@@ -85,10 +122,10 @@ locals {
         Resource = [local.glue_log_group_prefix, "${local.glue_log_group_prefix}:*"]
       },
       {
-        Sid      = "UseOwnConnectionAndBookmarks"
+        Sid      = "UseOwnConnection"
         Effect   = "Allow"
-        Action   = ["glue:GetConnection", "glue:GetJobBookmark"]
-        Resource = [local.glue_catalog_arn, local.glue_connection_arn, local.glue_job_arn]
+        Action   = ["glue:GetConnection"]
+        Resource = [local.glue_catalog_arn, local.glue_connection_arn]
       },
       {
         # cloudwatch:PutMetricData has no resource-level permissions; the
@@ -192,7 +229,7 @@ resource "aws_iam_role_policy" "glue" {
 
 resource "aws_glue_job" "this" {
   name                   = local.glue_job_name
-  description            = "JDBC extract of core banking tables into RAW (bookmarked, ${var.artifact_version})"
+  description            = "Incremental JDBC extract of core banking tables into RAW (${var.artifact_version})"
   role_arn               = aws_iam_role.glue.arn
   glue_version           = "5.0"
   worker_type            = var.glue_worker_type
@@ -208,24 +245,36 @@ resource "aws_glue_job" "this" {
     script_location = module.artifacts.glue_script_uris["extract_core_banking"]
   }
 
+  # The state machines extract the four tables as parallel runs of this job
+  # (`--table <t>`, one stage): each run keeps its own bookmark.
   execution_property {
-    max_concurrent_runs = 1
+    max_concurrent_runs = var.glue_max_concurrent_runs
   }
 
+  # What jobs/glue/extract_core_banking.py reads (c360.ingest.aws.glue_arguments);
+  # the state machines add --dataset, --table, --logical-date and --run-id.
+  # Incremental through its own bookmarks in RAW (_checkpoints/), so Glue job
+  # bookmarks stay off.
   default_arguments = {
     "--job-language"                     = "python"
-    "--job-bookmark-option"              = "job-bookmark-enable"
+    "--job-bookmark-option"              = "job-bookmark-disable"
     "--enable-continuous-cloudwatch-log" = "true"
     "--enable-metrics"                   = "true"
     "--additional-python-modules"        = module.artifacts.wheel_uri
     "--c360-raw-bucket"                  = var.raw_bucket
-    "--c360-raw-prefix"                  = "core_banking/"
-    "--c360-connection-name"             = local.glue_connection_name
     "--c360-secret-id"                   = aws_secretsmanager_secret.db.name
+    "--partitions"                       = tostring(var.glue_jdbc_partitions)
     "--c360-artifact-version"            = var.artifact_version
   }
 
   tags = merge(var.tags, { artifact_version = var.artifact_version })
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for d in local.glue_datasets : startswith(local.datasets[d].raw_path, "${local.glue_raw_root}/") && startswith(d, "${local.glue_raw_root}_")])
+      error_message = "The extract job's IAM covers ${local.glue_raw_root}/ and ${local.glue_raw_root}_* keys only."
+    }
+  }
 
   depends_on = [aws_iam_role_policy.glue]
 }

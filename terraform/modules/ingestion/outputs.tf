@@ -1,5 +1,5 @@
 output "lambda_function_names" {
-  description = "Map of ingestion function (crm_api, crm_ingest, mainframe_export) to Lambda function name."
+  description = "Map of ingestion function (crm_api, crm_ingest, mainframe_export, file_drop_ingest) to Lambda function name."
   value       = { for f, l in aws_lambda_function.this : f => l.function_name }
 }
 
@@ -36,4 +36,19 @@ output "db_secret_name" {
 output "schedule_names" {
   description = "Map of function to EventBridge Scheduler schedule name."
   value       = { for f, s in aws_scheduler_schedule.this : f => s.name }
+}
+
+output "glue_max_concurrent_runs" {
+  description = "Concurrent runs allowed of the extract_core_banking job."
+  value       = aws_glue_job.this.execution_property[0].max_concurrent_runs
+}
+
+output "lambda_environment" {
+  description = "Map of ingestion function to the environment variables it is deployed with."
+  value       = { for f, l in aws_lambda_function.this : f => l.environment[0].variables }
+}
+
+output "dataset_raw_paths" {
+  description = "Map of every dataset this module lands (Lambdas and the extract job) to its RAW path (must equal raw.path in contracts/<dataset>.yaml)."
+  value       = { for d, s in local.datasets : d => s.raw_path }
 }

@@ -110,28 +110,52 @@ variable "log_retention_days" {
   }
 }
 
-variable "raw_prefixes" {
-  description = "RAW bucket key prefixes each writing function may write under (its sources only)."
-  type        = map(list(string))
-  default = {
-    crm_ingest       = ["crm/"]
-    mainframe_export = ["mainframe/"]
-    file_drop_ingest = ["clickstream/", "call_center/"]
-  }
+variable "file_drop_source_uri" {
+  description = "Root of the sources' file drops, `s3://bucket/[prefix/]`: mainframe_export reads `mainframe/`, file_drop_ingest `clickstream/events/` and `call_center/` under it (C360_MAINFRAME_SOURCE_URI; the layout of the generator's output folder). Objects must be readable with the lake CMK or SSE-S3."
+  type        = string
 
   validation {
-    condition     = alltrue([for k, v in var.raw_prefixes : contains(["crm_ingest", "mainframe_export", "file_drop_ingest"], k) && length(v) > 0 && alltrue([for p in v : can(regex("^[a-z0-9_]+/$", p))])])
-    error_message = "raw_prefixes keys must be crm_ingest|mainframe_export|file_drop_ingest and values non-empty lists like [\"crm/\"]."
+    condition     = can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^*]*)?$", var.file_drop_source_uri))
+    error_message = "file_drop_source_uri must be an S3 URI such as s3://c360-dev-sources/ (no wildcard)."
+  }
+}
+
+variable "crm_data_uri" {
+  description = "Where the simulated CRM API (crm_api) reads its customer pages `page-*.json`, `s3://bucket/prefix/` (C360_CRM_DATA_URI)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^*]*)?$", var.crm_data_uri))
+    error_message = "crm_data_uri must be an S3 URI such as s3://c360-dev-sources/crm/customers/ (no wildcard)."
+  }
+}
+
+variable "crm_api_faults" {
+  description = "Faults the simulated CRM API injects (C360_CRM_FAULTS, JSON `c360.sources.crm_api.Faults`, e.g. {\"rate_limit_every\": 5}); null injects none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.crm_api_faults == null || can(keys(jsondecode(coalesce(var.crm_api_faults, "{}"))))
+    error_message = "crm_api_faults must be a JSON object such as {\"rate_limit_every\": 5}."
+  }
+}
+
+variable "crm_api_url" {
+  description = "Base URL of a real CRM API for crm_ingest (C360_CRM_API_URL; the consumer appends /customers?...). Null: crm_ingest invokes the crm_api Lambda (C360_CRM_API_FUNCTION)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.crm_api_url == null || can(regex("^https://", coalesce(var.crm_api_url, "https://")))
+    error_message = "crm_api_url must be an https:// URL."
   }
 }
 
 variable "schedules" {
-  description = "EventBridge Scheduler expression per function (rate(), cron() or at()). Omit a function to leave it unscheduled."
+  description = "EventBridge Scheduler expression per function (rate(), cron() or at()), for running a function outside the pipeline. Empty by default: the state machines (orchestration) invoke the ingestion functions, and a second trigger would run the same ingest twice."
   type        = map(string)
-  default = {
-    crm_ingest       = "rate(1 hour)"
-    mainframe_export = "cron(0 2 * * ? *)"
-  }
+  default     = {}
 
   validation {
     condition     = alltrue([for k, v in var.schedules : contains(["crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest"], k) && can(regex("^(rate|cron|at)\\(.+\\)$", v))])
@@ -200,6 +224,28 @@ variable "glue_number_of_workers" {
   validation {
     condition     = var.glue_number_of_workers >= 2 && var.glue_number_of_workers <= 100
     error_message = "glue_number_of_workers must be between 2 and 100."
+  }
+}
+
+variable "glue_max_concurrent_runs" {
+  description = "Concurrent runs of the extract_core_banking job: the state machines start one run per table (4) in one stage."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.glue_max_concurrent_runs >= 1 && var.glue_max_concurrent_runs <= 100
+    error_message = "glue_max_concurrent_runs must be between 1 and 100."
+  }
+}
+
+variable "glue_jdbc_partitions" {
+  description = "JDBC partitions (parallel key ranges) of each table's extract (--partitions)."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.glue_jdbc_partitions >= 1 && var.glue_jdbc_partitions <= 64
+    error_message = "glue_jdbc_partitions must be between 1 and 64."
   }
 }
 

@@ -8,9 +8,11 @@ locals {
   region     = data.aws_region.current.name
   suffix     = var.bucket_name_suffix == "" ? "" : "-${var.bucket_name_suffix}"
 
-  # Data layers (ARCHITECTURE §4) plus the build artifacts bucket. Every one of
+  # Data layers (ARCHITECTURE §4), the build artifacts bucket and `sources`,
+  # where the sources deliver (file drops, the simulated CRM's pages; the
+  # ingestion reads it, RAW stays writable by the ingestion only). Every one of
   # them is KMS-encrypted with the lake CMK and logs its accesses to `logs`.
-  data_layers = ["raw", "stage", "analytics", "sandbox", "artifacts"]
+  data_layers = ["sources", "raw", "stage", "analytics", "sandbox", "artifacts"]
   layers      = concat(local.data_layers, ["logs"])
 
   bucket_names = { for l in local.layers : l => "${var.prefix}-${l}${local.suffix}" }

@@ -1,5 +1,5 @@
 output "bucket_names" {
-  description = "Map of layer (raw, stage, analytics, sandbox, artifacts, logs) to bucket name."
+  description = "Map of layer (sources, raw, stage, analytics, sandbox, artifacts, logs) to bucket name."
   value       = { for l, b in aws_s3_bucket.this : l => b.bucket }
 }
 

@@ -27,3 +27,8 @@ output "alerts_topic_arn" {
   description = "SNS topic every failed pipeline step publishes to."
   value       = aws_sns_topic.alerts.arn
 }
+
+output "definitions" {
+  description = "Map of ASL file name to the rendered definition (placeholders filled)."
+  value       = { for k, s in local.state_machines : k => s.definition }
+}

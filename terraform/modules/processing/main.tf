@@ -97,7 +97,10 @@ locals {
     local.glue_metrics,
   ]
 
-  # load_profiles: c360_customer_profile (read) -> DynamoDB profiles table.
+  # load_profiles (jobs/glue/load_profiles.py -> c360.serving.source/loader):
+  # lists the snapshot_date= partitions of c360_customer_profile and reads their
+  # Parquet straight from S3 (no catalog), then BatchGetItem (stored lookup
+  # keys) and BatchWriteItem (put profiles and lookups, delete stale lookups).
   load_profiles_statements = [
     local.artifact_read,
     {
@@ -114,15 +117,15 @@ locals {
       Condition = { StringLike = { "s3:prefix" = ["c360_customer_profile/*"] } }
     },
     {
-      Sid      = "ReadProfileCatalog"
+      Sid      = "ReadStoredLookupKeys"
       Effect   = "Allow"
-      Action   = local.catalog_read_actions
-      Resource = [local.glue_catalog_arn, "${local.glue_arn_base}:database/${local.analytics_db}", "${local.glue_arn_base}:table/${local.analytics_db}/c360_customer_profile"]
+      Action   = ["dynamodb:BatchGetItem"]
+      Resource = local.profiles_arn
     },
     {
       Sid      = "WriteProfiles"
       Effect   = "Allow"
-      Action   = ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DescribeTable"]
+      Action   = ["dynamodb:BatchWriteItem"]
       Resource = local.profiles_arn
     },
     local.kms_use,
@@ -192,7 +195,10 @@ locals {
     }
   }
 
-  # Glue Python shell jobs (Python 3.9 only) and their own arguments.
+  # Glue Python shell jobs (Python 3.9 only) and their own arguments. Both read
+  # and write Parquet with pyarrow: the `analytics` library set provides it.
+  # The state machines add --logical-date and --run-id (load_profiles serves
+  # that day's snapshot_date= partition) and, for sandbox_export, --table.
   python_shell_arguments = {
     load_profiles = {
       "--c360-analytics-bucket" = var.bucket_names["analytics"]
@@ -271,8 +277,10 @@ resource "aws_glue_job" "conform" {
     script_location = module.artifacts.glue_script_uris["conform"]
   }
 
+  # One run per dataset, all in one stage of the state machines (9 today): a
+  # lower limit only queues runs behind Glue.ConcurrentRunsExceededException.
   execution_property {
-    max_concurrent_runs = 4
+    max_concurrent_runs = var.glue_max_concurrent_runs["conform"]
   }
 
   default_arguments = {
@@ -314,11 +322,12 @@ resource "aws_glue_job" "python_shell" {
   }
 
   execution_property {
-    max_concurrent_runs = 1
+    max_concurrent_runs = var.glue_max_concurrent_runs[each.key]
   }
 
   default_arguments = merge(each.value, {
     "--job-language"          = "python"
+    "--library-set"           = "analytics"
     "--extra-py-files"        = module.artifacts.wheel_uri
     "--c360-artifact-version" = var.artifact_version
     "--enable-metrics"        = "true"

@@ -72,3 +72,13 @@ output "sandbox_key_secret_arn" {
   description = "ARN of the sandbox masking-key secret."
   value       = aws_secretsmanager_secret.sandbox_key.arn
 }
+
+output "glue_max_concurrent_runs" {
+  description = "Map of Glue job (conform, load_profiles, sandbox_export) to the concurrent runs it allows."
+  value       = merge({ conform = aws_glue_job.conform.execution_property[0].max_concurrent_runs }, { for k, j in aws_glue_job.python_shell : k => j.execution_property[0].max_concurrent_runs })
+}
+
+output "glue_default_arguments" {
+  description = "Map of Glue job (conform, load_profiles, sandbox_export) to its default arguments."
+  value       = merge({ conform = aws_glue_job.conform.default_arguments }, { for k, j in aws_glue_job.python_shell : k => j.default_arguments })
+}

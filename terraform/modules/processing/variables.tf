@@ -86,6 +86,21 @@ variable "conform_number_of_workers" {
   }
 }
 
+variable "glue_max_concurrent_runs" {
+  description = "Concurrent runs per Glue job. The state machines start conform once per dataset in one stage (9 datasets) and sandbox_export once per sbx_* table (up to 2 in one stage, 3 tables); a lower limit only queues runs behind Glue.ConcurrentRunsExceededException."
+  type = object({
+    conform        = optional(number, 9)
+    load_profiles  = optional(number, 1)
+    sandbox_export = optional(number, 3)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.glue_max_concurrent_runs) : v >= 1 && v <= 1000])
+    error_message = "glue_max_concurrent_runs values must be between 1 and 1000."
+  }
+}
+
 variable "job_timeout_minutes" {
   description = "Timeout of the Glue jobs in minutes."
   type        = number

@@ -20,9 +20,11 @@ locals {
 
   api_statements = [
     {
+      # c360.serving.api: GetItem (by id), Query (a lookup partition), then
+      # BatchGetItem (the profiles of the customers found by email/phone).
       Sid      = "ReadProfiles"
       Effect   = "Allow"
-      Action   = ["dynamodb:GetItem", "dynamodb:Query"]
+      Action   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"]
       Resource = local.table_arn
     },
     {

@@ -120,6 +120,12 @@ module "ingestion" {
     port     = module.source_demo[0].port
     database = module.source_demo[0].database_name
   } : var.core_banking_db
+  # The sources' side: drops and the simulated CRM's pages in the sources
+  # bucket (the generator's output layout) unless real locations are given.
+  file_drop_source_uri = coalesce(var.file_drop_source_uri, "s3://${module.lake_storage.bucket_names["sources"]}/")
+  crm_data_uri         = coalesce(var.crm_data_uri, "s3://${module.lake_storage.bucket_names["sources"]}/crm/customers/")
+  crm_api_faults       = var.crm_api_faults
+  crm_api_url          = var.crm_api_url
   glue_connection_network = var.network == null ? null : {
     subnet_id          = var.network.private_subnet_ids[0]
     security_group_ids = [aws_security_group.glue[0].id]

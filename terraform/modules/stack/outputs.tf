@@ -1,5 +1,5 @@
 output "bucket_names" {
-  description = "Map of layer to bucket name (raw, stage, analytics, sandbox, artifacts, logs)."
+  description = "Map of layer to bucket name (sources, raw, stage, analytics, sandbox, artifacts, logs)."
   value       = module.lake_storage.bucket_names
 }
 
@@ -31,6 +31,11 @@ output "lambda_function_names" {
 output "glue_job_names" {
   description = "Map of Glue job to job name."
   value       = merge(module.processing.glue_job_names, { extract_core_banking = module.ingestion.glue_job_name })
+}
+
+output "glue_max_concurrent_runs" {
+  description = "Map of Glue job to the concurrent runs it allows (the state machines start several steps on one job)."
+  value       = merge(module.processing.glue_max_concurrent_runs, { extract_core_banking = module.ingestion.glue_max_concurrent_runs })
 }
 
 output "state_machine_arns" {

@@ -107,6 +107,30 @@ variable "core_banking_db" {
   }
 }
 
+variable "file_drop_source_uri" {
+  description = "Root of the sources' file drops (`s3://bucket/[prefix/]` holding mainframe/, clickstream/events/, call_center/). Null: the stack's sources bucket."
+  type        = string
+  default     = null
+}
+
+variable "crm_data_uri" {
+  description = "Where the simulated CRM API reads its `page-*.json` (`s3://bucket/prefix/`). Null: crm/customers/ in the stack's sources bucket."
+  type        = string
+  default     = null
+}
+
+variable "crm_api_faults" {
+  description = "Faults the simulated CRM API injects (JSON `Faults`, e.g. {\"rate_limit_every\": 5}); null for none."
+  type        = string
+  default     = null
+}
+
+variable "crm_api_url" {
+  description = "Base URL of a real CRM API for crm_ingest; null: crm_ingest calls the simulated crm_api function."
+  type        = string
+  default     = null
+}
+
 variable "force_destroy" {
   description = "Allow destroy to empty buckets and the Athena workgroup (throwaway environments only)."
   type        = bool

@@ -31,10 +31,12 @@ run "keys_follow_the_publish_layout" {
 
   assert {
     condition = output.emr_script_keys == {
+      run_model              = "jobs/0.1.0+abc1234/emr/run_model.py"
       identity_link          = "jobs/0.1.0+abc1234/emr/identity_link.py"
       aggregate_transactions = "jobs/0.1.0+abc1234/emr/aggregate_transactions.py"
+      customer_preferences   = "jobs/0.1.0+abc1234/emr/customer_preferences.py"
     }
-    error_message = "EMR scripts must live at jobs/<version>/emr/<job>.py."
+    error_message = "EMR scripts (run_model runs one SQL model; the state machines start all four) must live at jobs/<version>/emr/<job>.py."
   }
 
   assert {
@@ -50,6 +52,38 @@ run "keys_follow_the_publish_layout" {
   assert {
     condition     = output.athena_sql_prefix == "sql/0.1.0+abc1234/athena/"
     error_message = "Athena SQL must live under sql/<version>/athena/."
+  }
+}
+
+# dist/<version>/<path> -> key is what `make publish` does; the left side is
+# what `make build` must write (compare with `python -m c360.build`).
+run "every_artifact_maps_from_its_dist_path" {
+  command = plan
+
+  assert {
+    condition = output.dist_keys == {
+      "lambdas/crm_api.zip"                        = "lambdas/0.1.0+abc1234/crm_api.zip"
+      "lambdas/crm_ingest.zip"                     = "lambdas/0.1.0+abc1234/crm_ingest.zip"
+      "lambdas/mainframe_export.zip"               = "lambdas/0.1.0+abc1234/mainframe_export.zip"
+      "lambdas/file_drop_ingest.zip"               = "lambdas/0.1.0+abc1234/file_drop_ingest.zip"
+      "lambdas/profile_api.zip"                    = "lambdas/0.1.0+abc1234/profile_api.zip"
+      "jobs/glue/conform.py"                       = "jobs/0.1.0+abc1234/glue/conform.py"
+      "jobs/glue/extract_core_banking.py"          = "jobs/0.1.0+abc1234/glue/extract_core_banking.py"
+      "jobs/glue/load_profiles.py"                 = "jobs/0.1.0+abc1234/glue/load_profiles.py"
+      "jobs/glue/sandbox_export.py"                = "jobs/0.1.0+abc1234/glue/sandbox_export.py"
+      "jobs/emr/run_model.py"                      = "jobs/0.1.0+abc1234/emr/run_model.py"
+      "jobs/emr/identity_link.py"                  = "jobs/0.1.0+abc1234/emr/identity_link.py"
+      "jobs/emr/aggregate_transactions.py"         = "jobs/0.1.0+abc1234/emr/aggregate_transactions.py"
+      "jobs/emr/customer_preferences.py"           = "jobs/0.1.0+abc1234/emr/customer_preferences.py"
+      "jobs/emr/hive/dim_customer_demographic.hql" = "jobs/0.1.0+abc1234/emr/hive/dim_customer_demographic.hql"
+      "wheel/c360-0.1.0-py3-none-any.whl"          = "wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
+    }
+    error_message = "Each artifact's key is its dist/<version>/ path with the version after the first component."
+  }
+
+  assert {
+    condition     = output.job_read_prefixes == ["jobs/0.1.0+abc1234/glue/*", "wheel/0.1.0+abc1234/*"]
+    error_message = "A Glue job may read only the Glue scripts and the wheel of its own version."
   }
 }
 

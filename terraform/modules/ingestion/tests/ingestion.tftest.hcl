@@ -10,7 +10,10 @@ variables {
   artifact_version = "0.1.0+abc1234"
   artifacts_bucket = "c360-test-artifacts"
   raw_bucket       = "c360-test-raw"
-  kms_key_arn      = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+  # The layout of the generator's output folder, in the sources bucket.
+  file_drop_source_uri = "s3://c360-test-sources/"
+  crm_data_uri         = "s3://c360-test-sources/crm/customers/"
+  kms_key_arn          = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
   core_banking_db = {
     host     = "core-banking.internal"
     database = "core_banking"
@@ -41,6 +44,54 @@ run "lambdas_run_the_versioned_artifacts" {
   }
 }
 
+# Every variable c360.ingest.aws reads: `_require(env, ...)` fails the function
+# when one is missing, so each must be set by Terraform.
+run "lambdas_get_every_environment_variable_their_handler_reads" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this["crm_api"].environment[0].variables["C360_CRM_DATA_URI"] == "s3://c360-test-sources/crm/customers/" && !contains(keys(aws_lambda_function.this["crm_api"].environment[0].variables), "C360_CRM_FAULTS")
+    error_message = "crm_api reads its pages from C360_CRM_DATA_URI; no faults unless asked for."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["crm_ingest"].environment[0].variables["C360_RAW_BUCKET"] == "c360-test-raw" && aws_lambda_function.this["crm_ingest"].environment[0].variables["C360_CRM_API_FUNCTION"] == "c360-test-crm-api"
+    error_message = "crm_ingest needs C360_RAW_BUCKET and the producer function C360_CRM_API_FUNCTION."
+  }
+
+  assert {
+    condition = alltrue([for f in ["mainframe_export", "file_drop_ingest"] :
+      aws_lambda_function.this[f].environment[0].variables["C360_RAW_BUCKET"] == "c360-test-raw" &&
+      aws_lambda_function.this[f].environment[0].variables["C360_MAINFRAME_SOURCE_URI"] == "s3://c360-test-sources/"
+    ])
+    error_message = "The file-drop functions need C360_RAW_BUCKET and the drop location C360_MAINFRAME_SOURCE_URI."
+  }
+}
+
+run "crm_faults_and_a_real_crm_url_reach_the_functions" {
+  command = apply
+
+  variables {
+    crm_api_faults = "{\"rate_limit_every\": 5}"
+    crm_api_url    = "https://crm.example.com/api"
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.this["crm_api"].environment[0].variables["C360_CRM_FAULTS"]) == { rate_limit_every = 5 }
+    error_message = "crm_api_faults must reach crm_api as C360_CRM_FAULTS."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["crm_ingest"].environment[0].variables["C360_CRM_API_URL"] == "https://crm.example.com/api" && !contains(keys(aws_lambda_function.this["crm_ingest"].environment[0].variables), "C360_CRM_API_FUNCTION")
+    error_message = "With crm_api_url, crm_ingest calls the real CRM (C360_CRM_API_URL) instead of the crm_api function."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s if s.Sid == "CallCrmApi"]) == 0
+    error_message = "crm_ingest may not invoke crm_api when it calls a real CRM."
+  }
+}
+
 run "glue_extract_job_uses_glue5_the_script_and_the_wheel" {
   command = plan
 
@@ -60,8 +111,18 @@ run "glue_extract_job_uses_glue5_the_script_and_the_wheel" {
   }
 
   assert {
-    condition     = aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-enable"
-    error_message = "The JDBC extract is incremental through job bookmarks."
+    condition     = aws_glue_job.this.default_arguments["--c360-raw-bucket"] == "c360-test-raw" && aws_glue_job.this.default_arguments["--c360-secret-id"] == "c360-test/core-banking/extract"
+    error_message = "The job gets the two arguments glue_arguments() requires in AWS: --c360-raw-bucket and --c360-secret-id."
+  }
+
+  assert {
+    condition     = aws_glue_job.this.default_arguments["--job-bookmark-option"] == "job-bookmark-disable"
+    error_message = "The extract keeps its own bookmarks in RAW (_checkpoints/); Glue job bookmarks stay off."
+  }
+
+  assert {
+    condition     = one(aws_glue_job.this.execution_property).max_concurrent_runs >= 4
+    error_message = "The state machines extract the four tables as concurrent runs of this job."
   }
 
   assert {
@@ -89,12 +150,25 @@ run "secret_is_kms_encrypted_and_generated" {
   }
 }
 
-run "schedules_invoke_their_functions" {
+run "no_schedule_by_default_the_state_machines_invoke_the_functions" {
   command = plan
 
   assert {
+    condition     = length(aws_scheduler_schedule.this) == 0 && length(aws_iam_role.scheduler) == 0
+    error_message = "The pipeline's state machines invoke ingestion; a second trigger would ingest twice."
+  }
+}
+
+run "schedules_invoke_their_functions" {
+  command = plan
+
+  variables {
+    schedules = { crm_ingest = "rate(1 hour)", mainframe_export = "cron(0 2 * * ? *)" }
+  }
+
+  assert {
     condition     = { for k, s in aws_scheduler_schedule.this : k => s.schedule_expression } == { crm_ingest = "rate(1 hour)", mainframe_export = "cron(0 2 * * ? *)" }
-    error_message = "Default schedules: crm_ingest hourly, mainframe_export daily."
+    error_message = "Each scheduled function gets its expression."
   }
 
   assert {
@@ -128,18 +202,94 @@ run "iam_is_least_privilege" {
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Resource if s.Sid == "PutRawObjects"] == [["arn:aws:s3:::c360-test-raw/crm/*"]]
-    error_message = "crm_ingest may write only under raw/crm/."
+    condition = [for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
+      "arn:aws:s3:::c360-test-raw/crm/customers/*",
+      "arn:aws:s3:::c360-test-raw/_quarantine/crm/customers/*",
+      "arn:aws:s3:::c360-test-raw/_checkpoints/crm_customers*",
+    ]] && [for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/crm_customers/*"]]
+    error_message = "crm_ingest may read, write and delete only its data, quarantine and checkpoint keys, and read/write its ledger."
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.lambda["file_drop_ingest"].policy).Statement : s.Resource if s.Sid == "PutRawObjects"] == [["arn:aws:s3:::c360-test-raw/clickstream/*", "arn:aws:s3:::c360-test-raw/call_center/*"]]
-    error_message = "file_drop_ingest may write only under raw/clickstream/ and raw/call_center/."
+    condition = toset(one([for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListOwnRawKeys"])) == toset([
+      "crm/customers/*", "_quarantine/crm/customers/*", "_checkpoints/crm_customers*", "_ledger/crm_customers/*", "_erasure/key", "_erasure/requests/*",
+    ])
+    error_message = "crm_ingest lists exactly the keys it reads, so an absent checkpoint, manifest or erasure key is a 404 (not a 403)."
   }
 
   assert {
-    condition     = length([for s in jsondecode(aws_iam_role_policy.lambda["crm_api"].policy).Statement : s if startswith(s.Sid, "PutRaw")]) == 0
-    error_message = "crm_api must not write to RAW."
+    condition = [for s in jsondecode(aws_iam_role_policy.lambda["mainframe_export"].policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
+      "arn:aws:s3:::c360-test-raw/mainframe/cards/*",
+      "arn:aws:s3:::c360-test-raw/_quarantine/mainframe/cards/*",
+      "arn:aws:s3:::c360-test-raw/mainframe/loyalty/*",
+      "arn:aws:s3:::c360-test-raw/_quarantine/mainframe/loyalty/*",
+    ]] && [for s in jsondecode(aws_iam_role_policy.lambda["mainframe_export"].policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/mainframe_cards/*", "arn:aws:s3:::c360-test-raw/_ledger/mainframe_loyalty/*"]]
+    error_message = "mainframe_export may land only the mainframe datasets (no checkpoints: drops dedupe by ledger)."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.lambda["file_drop_ingest"].policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
+      "arn:aws:s3:::c360-test-raw/call_center/contacts/*",
+      "arn:aws:s3:::c360-test-raw/_quarantine/call_center/contacts/*",
+      "arn:aws:s3:::c360-test-raw/clickstream/events/*",
+      "arn:aws:s3:::c360-test-raw/_quarantine/clickstream/events/*",
+    ]] && [for s in jsondecode(aws_iam_role_policy.lambda["file_drop_ingest"].policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/call_center_contacts/*", "arn:aws:s3:::c360-test-raw/_ledger/clickstream_events/*"]]
+    error_message = "file_drop_ingest may land only clickstream_events and call_center_contacts."
+  }
+
+  assert {
+    condition = alltrue([for f in ["crm_ingest", "mainframe_export", "file_drop_ingest"] :
+      [for s in jsondecode(aws_iam_role_policy.lambda[f].policy).Statement : s if s.Sid == "ReadErasureLedger"] == [{
+        Sid      = "ReadErasureLedger", Effect = "Allow", Action = ["s3:GetObject"]
+        Resource = ["arn:aws:s3:::c360-test-raw/_erasure/key", "arn:aws:s3:::c360-test-raw/_erasure/requests/*"]
+      }]
+    ])
+    error_message = "Every landing reads the erasure ledger (read only), so erased persons never land again."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.lambda["crm_api"].policy).Statement : s if can(regex("Raw|Erasure|Ledger", s.Sid))]) == 0
+    error_message = "crm_api must not touch RAW."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.lambda["crm_api"].policy).Statement : [s.Resource, try(s.Condition.StringLike["s3:prefix"], null)] if can(regex("SourceObjects", s.Sid))] == [
+      [["arn:aws:s3:::c360-test-sources/crm/customers/*"], null],
+      ["arn:aws:s3:::c360-test-sources", ["crm/customers/*"]],
+    ]
+    error_message = "crm_api may read and list only its CRM pages (C360_CRM_DATA_URI)."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.lambda["file_drop_ingest"].policy).Statement : [s.Resource, try(s.Condition.StringLike["s3:prefix"], null)] if can(regex("SourceObjects", s.Sid))] == [
+      [["arn:aws:s3:::c360-test-sources/call_center/*", "arn:aws:s3:::c360-test-sources/clickstream/events/*"], null],
+      ["arn:aws:s3:::c360-test-sources", ["call_center/*", "clickstream/events/*"]],
+    ] && [for s in jsondecode(aws_iam_role_policy.lambda["mainframe_export"].policy).Statement : s.Resource if s.Sid == "ReadSourceObjects"] == [["arn:aws:s3:::c360-test-sources/mainframe/*"]]
+    error_message = "Each file-drop function may read only its own drop folders of C360_MAINFRAME_SOURCE_URI."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for p in values(aws_iam_role_policy.lambda) : [
+        for s in jsondecode(p.policy).Statement : !contains(flatten([s.Action]), "s3:PutObject") || alltrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::c360-test-raw/")])
+      ]
+    ]))
+    error_message = "No ingestion function may write outside RAW (the sources are read only)."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.glue.policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
+      "arn:aws:s3:::c360-test-raw/core_banking/*",
+      "arn:aws:s3:::c360-test-raw/_checkpoints/core_banking_*",
+    ]] && [for s in jsondecode(aws_iam_role_policy.glue.policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == ["arn:aws:s3:::c360-test-raw/_ledger/core_banking_*"]
+    error_message = "The extract job may rewrite core_banking/ deliveries and its bookmarks, and read/write its ledger."
+  }
+
+  assert {
+    condition = toset(one([for s in jsondecode(aws_iam_role_policy.glue.policy).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListOwnRawKeys"])) == toset([
+      "core_banking/*", "_checkpoints/core_banking_*", "_ledger/core_banking_*", "_quarantine/core_banking/*", "_erasure/key", "_erasure/requests/*",
+    ])
+    error_message = "The extract job lists exactly the keys it reads (absent bookmarks and manifests answer 404)."
   }
 }
 

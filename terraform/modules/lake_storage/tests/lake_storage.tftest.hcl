@@ -14,6 +14,7 @@ run "buckets_are_named_prefix_dash_layer" {
 
   assert {
     condition = output.bucket_names == {
+      sources   = "c360-test-sources"
       raw       = "c360-test-raw"
       stage     = "c360-test-stage"
       analytics = "c360-test-analytics"
@@ -43,7 +44,7 @@ run "data_buckets_use_sse_kms_and_logs_use_sse_s3" {
 
   assert {
     condition = alltrue([
-      for l in ["raw", "stage", "analytics", "sandbox", "artifacts"] :
+      for l in ["sources", "raw", "stage", "analytics", "sandbox", "artifacts"] :
       one(one(aws_s3_bucket_server_side_encryption_configuration.this[l].rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
     ])
     error_message = "Every data bucket must default to SSE-KMS."
@@ -64,11 +65,11 @@ run "public_access_is_blocked_everywhere" {
   command = plan
 
   assert {
-    condition = length(aws_s3_bucket_public_access_block.this) == 6 && alltrue([
+    condition = length(aws_s3_bucket_public_access_block.this) == 7 && alltrue([
       for b in aws_s3_bucket_public_access_block.this :
       b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets
     ])
-    error_message = "All four public access block settings must be true on all six buckets."
+    error_message = "All four public access block settings must be true on all seven buckets."
   }
 }
 
@@ -76,7 +77,7 @@ run "tls_only_policy_is_on_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_s3_bucket_policy.this) == 6
+    condition     = length(aws_s3_bucket_policy.this) == 7
     error_message = "Every bucket must carry a bucket policy by default."
   }
 
@@ -127,7 +128,7 @@ run "versioning_logging_and_lifecycle" {
   }
 
   assert {
-    condition     = toset(keys(aws_s3_bucket_logging.this)) == toset(["analytics", "artifacts", "raw", "sandbox", "stage"]) && alltrue([for l in aws_s3_bucket_logging.this : l.target_bucket == "c360-test-logs"])
+    condition     = toset(keys(aws_s3_bucket_logging.this)) == toset(["analytics", "artifacts", "raw", "sandbox", "sources", "stage"]) && alltrue([for l in aws_s3_bucket_logging.this : l.target_bucket == "c360-test-logs"])
     error_message = "Every data bucket must log its accesses to the logs bucket."
   }
 
@@ -163,7 +164,7 @@ run "sse_uses_the_lake_cmk" {
 
   assert {
     condition = alltrue([
-      for l in ["raw", "stage", "analytics", "sandbox", "artifacts"] :
+      for l in ["sources", "raw", "stage", "analytics", "sandbox", "artifacts"] :
       one(one(aws_s3_bucket_server_side_encryption_configuration.this[l].rule).apply_server_side_encryption_by_default).kms_master_key_id == aws_kms_key.this.arn
     ])
     error_message = "Data buckets must be encrypted with the module's CMK, not the AWS managed key."

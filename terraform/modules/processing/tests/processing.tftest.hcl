@@ -47,6 +47,11 @@ run "conform_is_a_glue5_spark_job_on_the_versioned_script" {
     condition     = aws_glue_job.conform.security_configuration == "c360-test-processing"
     error_message = "Glue jobs run with the KMS security configuration."
   }
+
+  assert {
+    condition     = one(aws_glue_job.conform.execution_property).max_concurrent_runs >= 9
+    error_message = "The state machines start conform for all 9 datasets in one stage: it must allow 9 concurrent runs."
+  }
 }
 
 run "load_profiles_is_a_python39_shell_job" {
@@ -61,6 +66,21 @@ run "load_profiles_is_a_python39_shell_job" {
     condition     = one(aws_glue_job.python_shell["load_profiles"].command).script_location == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/glue/load_profiles.py" && aws_glue_job.python_shell["load_profiles"].default_arguments["--extra-py-files"] == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
     error_message = "load_profiles runs its versioned script with the wheel in --extra-py-files."
   }
+
+  assert {
+    condition     = aws_glue_job.python_shell["load_profiles"].default_arguments["--library-set"] == "analytics"
+    error_message = "load_profiles reads Parquet with pyarrow, which the Python shell `analytics` library set provides."
+  }
+
+  assert {
+    condition     = aws_glue_job.python_shell["load_profiles"].default_arguments["--c360-analytics-bucket"] == "c360-test-analytics" && aws_glue_job.python_shell["load_profiles"].default_arguments["--c360-profiles-table"] == "c360-test-customer-profiles"
+    error_message = "load_profiles needs the two arguments its script requires: where c360_customer_profile lives and which table to load."
+  }
+
+  assert {
+    condition     = one(aws_glue_job.python_shell["load_profiles"].execution_property).max_concurrent_runs == 1
+    error_message = "Two loads of the profiles table never run at once."
+  }
 }
 
 run "sandbox_export_is_a_python_shell_job_with_its_masking_key" {
@@ -74,6 +94,11 @@ run "sandbox_export_is_a_python_shell_job_with_its_masking_key" {
   assert {
     condition     = aws_glue_job.python_shell["sandbox_export"].default_arguments["--c360-sandbox-key-secret-id"] == "c360-test/sandbox/masking-key" && aws_secretsmanager_secret.sandbox_key.kms_key_id == var.kms_key_arn
     error_message = "The masking key comes from a CMK-encrypted secret, never an argument value."
+  }
+
+  assert {
+    condition     = aws_glue_job.python_shell["sandbox_export"].default_arguments["--library-set"] == "analytics" && one(aws_glue_job.python_shell["sandbox_export"].execution_property).max_concurrent_runs >= 2
+    error_message = "sandbox_export reads and writes Parquet (analytics library set) and runs for two sbx_* tables in one stage."
   }
 }
 
@@ -96,7 +121,7 @@ run "emr_serverless_has_a_spark_and_a_hive_application" {
   }
 
   assert {
-    condition     = output.emr_entry_points["identity_link"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/identity_link.py" && output.hive_scripts["dim_customer_demographic"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/hive/dim_customer_demographic.hql"
+    condition     = output.emr_entry_points["identity_link"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/identity_link.py" && output.emr_entry_points["run_model"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/run_model.py" && output.hive_scripts["dim_customer_demographic"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/hive/dim_customer_demographic.hql"
     error_message = "EMR entry points and Hive scripts come from jobs/<version>/emr/."
   }
 }
@@ -159,8 +184,11 @@ run "iam_is_least_privilege" {
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.glue["load_profiles"].policy).Statement : s.Resource if s.Sid == "WriteProfiles"] == ["arn:aws:dynamodb:eu-west-1:123456789012:table/c360-test-customer-profiles"]
-    error_message = "load_profiles may write the profiles table only."
+    condition = [for s in jsondecode(aws_iam_role_policy.glue["load_profiles"].policy).Statement : [s.Action, s.Resource] if startswith(s.Action[0], "dynamodb:")] == [
+      [["dynamodb:BatchGetItem"], "arn:aws:dynamodb:eu-west-1:123456789012:table/c360-test-customer-profiles"],
+      [["dynamodb:BatchWriteItem"], "arn:aws:dynamodb:eu-west-1:123456789012:table/c360-test-customer-profiles"],
+    ]
+    error_message = "load_profiles may BatchGetItem (stored lookup keys) and BatchWriteItem (profiles, lookups, stale-lookup deletes) on the profiles table only."
   }
 
   assert {
@@ -175,6 +203,16 @@ run "iam_is_least_privilege" {
     ])
     error_message = "sandbox_export may write sbx_* objects in the sandbox bucket only."
   }
+}
+
+run "conform_concurrency_below_one_is_rejected" {
+  command = plan
+
+  variables {
+    glue_max_concurrent_runs = { conform = 0 }
+  }
+
+  expect_failures = [var.glue_max_concurrent_runs]
 }
 
 run "non_emr7_release_is_rejected" {

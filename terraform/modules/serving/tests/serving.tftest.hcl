@@ -85,8 +85,8 @@ run "iam_is_read_only_on_the_table" {
   }
 
   assert {
-    condition     = toset(flatten([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Action if s.Sid == "ReadProfiles"])) == toset(["dynamodb:GetItem", "dynamodb:Query"])
-    error_message = "The API may only read profiles."
+    condition     = toset(flatten([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Action if s.Sid == "ReadProfiles"])) == toset(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"])
+    error_message = "The API may only read profiles: GetItem by id, Query a lookup partition, BatchGetItem the customers it names."
   }
 
   assert {

@@ -56,6 +56,104 @@ run "repository_state_machines_render" {
   }
 }
 
+# The repository's own definitions, rendered (apply against the mock provider
+# so the Lambda ARNs they embed are known), against what the stack deploys.
+run "repository_state_machines_are_wired_to_what_the_stack_deploys" {
+  command = apply
+
+  variables {
+    stepfunctions_dir  = "../../../stepfunctions"
+    pipeline_schedules = {}
+  }
+
+  # c360.orchestration.asl.PLACEHOLDERS, read from the generator itself: the
+  # stack passes every name but alerts_topic_arn (the orchestration module's).
+  assert {
+    condition = alltrue([
+      for name in flatten(regexall("\"([a-z_]+)\":", regex("(?s)PLACEHOLDERS: dict\\[str, str\\] = \\{(.*?)\\n\\}", file("../../../src/c360/orchestration/asl.py"))[0])) :
+      contains(keys(output.asl_substitutions), name) || name == "alerts_topic_arn"
+    ]) && length(flatten(regexall("\"([a-z_]+)\":", regex("(?s)PLACEHOLDERS: dict\\[str, str\\] = \\{(.*?)\\n\\}", file("../../../src/c360/orchestration/asl.py"))[0]))) >= 17
+    error_message = "Every name in c360.orchestration.asl.PLACEHOLDERS must have a value in the stack's substitutions."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for d in values(module.orchestration.definitions) : [
+        for job in flatten(regexall("s3://c360-test-artifacts/jobs/0\\.1\\.0\\+abc1234/emr/([a-z_]+)\\.py", d)) : contains(keys(module.processing.emr_entry_points), job)
+      ]
+    ])) && length(flatten([for d in values(module.orchestration.definitions) : regexall("/emr/([a-z_]+)\\.py", d)])) > 0
+    error_message = "Every EMR entry point a state machine starts must be an artifact of artifact_layout (jobs/<version>/emr/<job>.py)."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for d in values(module.orchestration.definitions) : [
+        for h in flatten(regexall("s3://c360-test-artifacts/jobs/0\\.1\\.0\\+abc1234/emr/hive/([a-z_]+)\\.hql", d)) : contains(keys(module.processing.hive_scripts), h)
+      ]
+    ]))
+    error_message = "Every Hive query a state machine runs must be an artifact of artifact_layout (jobs/<version>/emr/hive/<name>.hql)."
+  }
+
+  assert {
+    condition     = alltrue([for d in values(module.orchestration.definitions) : !strcontains(d, "spark.submit.pyFiles=") || strcontains(d, "spark.submit.pyFiles=${module.processing.wheel_uri}")])
+    error_message = "EMR jobs must get the wheel artifact_layout publishes (wheel/<version>/c360-<pkg>-py3-none-any.whl)."
+  }
+
+  # A stage starts several steps on one Glue job (conform: one per dataset);
+  # the job must allow that many concurrent runs.
+  assert {
+    condition = alltrue(flatten([
+      for d in values(module.orchestration.definitions) : [
+        for st in values(jsondecode(d).States) : [
+          for job, limit in output.glue_max_concurrent_runs :
+          length([for b in st.Branches : b if try(b.States[b.StartAt].Parameters.JobName, "") == output.glue_job_names[job]]) <= limit
+        ] if st.Type == "Parallel"
+      ]
+    ]))
+    error_message = "A Glue job allows fewer concurrent runs than a stage starts (see output glue_max_concurrent_runs)."
+  }
+
+  assert {
+    condition = length(flatten([
+      for d in values(module.orchestration.definitions) : [
+        for st in values(jsondecode(d).States) : [
+          for b in st.Branches : b if try(b.States[b.StartAt].Parameters.JobName, "") == output.glue_job_names["conform"]
+        ] if st.Type == "Parallel"
+      ]
+    ])) > 0
+    error_message = "The definitions must start conform inside a Parallel stage (else the concurrency check above proves nothing)."
+  }
+}
+
+# Terraform's copy of each Lambda-landed dataset's RAW path against the
+# repository's contracts, and the handlers' required environment.
+run "ingestion_matches_the_contracts_and_the_handlers" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for d, p in module.ingestion.dataset_raw_paths : yamldecode(file("../../../contracts/${d}.yaml")).raw.path == p])
+    error_message = "ingestion's dataset RAW paths must equal raw.path of contracts/<dataset>.yaml."
+  }
+
+  assert {
+    condition     = toset(keys(module.ingestion.dataset_raw_paths)) == toset([for f in fileset("../../../contracts", "*.yaml") : trimsuffix(f, ".yaml")])
+    error_message = "Every contract's dataset must be landed (and granted) by the ingestion module."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in flatten(regexall("_require\\(env, \"([A-Z0-9_]+)\"\\)", file("../../../src/c360/ingest/aws.py"))) :
+      anytrue([for env in values(module.ingestion.lambda_environment) : contains(keys(env), name)])
+    ]) && length(regexall("_require\\(env, ", file("../../../src/c360/ingest/aws.py"))) > 0
+    error_message = "Every variable c360.ingest.aws requires must be set on an ingestion function."
+  }
+
+  assert {
+    condition     = module.ingestion.lambda_environment["file_drop_ingest"]["C360_MAINFRAME_SOURCE_URI"] == "s3://c360-test-sources/" && module.ingestion.lambda_environment["crm_api"]["C360_CRM_DATA_URI"] == "s3://c360-test-sources/crm/customers/"
+    error_message = "By default the drops and the CRM's pages are read from the stack's sources bucket."
+  }
+}
+
 run "emulator_toggles_switch_off_what_moto_lacks" {
   command = plan
 
