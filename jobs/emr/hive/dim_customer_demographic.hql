@@ -1,22 +1,65 @@
 -- dim_customer_demographic: who the customer is. One row per customer_id.
--- HiveQL, run as an EMR Hive step in AWS (shipped as jobs/emr/hive/).
--- age_band / life_stage from birth date at the logical date; region from state.
+-- HiveQL, run as an EMR Hive step in AWS (shipped as jobs/emr/hive/); locally the
+-- selected engine runs it after sqlglot transpiles it from the hive dialect.
+-- age: whole years at the logical date (the birthday counts from its day on);
+-- occupation and income: the newest CRM record that states them; region: US census
+-- region of the golden state.
 with golden as (
     select
         customer_id,
         birth_date,
         state,
-        postal_code,
-        floor(datediff(cast(:logical_date as date), birth_date) / 365.25) as age
+        year(cast(:logical_date as date)) - year(birth_date)
+            - case
+                when month(cast(:logical_date as date)) * 100 + day(cast(:logical_date as date))
+                    < month(birth_date) * 100 + day(birth_date) then 1
+                else 0
+            end as age
     from int_customer_golden
 ),
-crm as (
-    select x.customer_id, max(c.occupation) as occupation, max(c.annual_income) as annual_income
+
+crm_records as (
+    select
+        x.customer_id,
+        c.occupation,
+        c.annual_income,
+        c.updated_at,
+        c.crm_customer_id
     from stg_crm_customers c
     join int_customer_xref x
         on x.source_system = 'crm' and x.source_key = c.crm_customer_id
-    group by x.customer_id
 ),
+
+occupation as (
+    select customer_id, occupation
+    from (
+        select
+            customer_id,
+            occupation,
+            row_number() over (
+                partition by customer_id order by updated_at desc, crm_customer_id desc
+            ) as rn
+        from crm_records
+        where occupation is not null
+    ) ranked
+    where rn = 1
+),
+
+income as (
+    select customer_id, annual_income
+    from (
+        select
+            customer_id,
+            annual_income,
+            row_number() over (
+                partition by customer_id order by updated_at desc, crm_customer_id desc
+            ) as rn
+        from crm_records
+        where annual_income is not null
+    ) ranked
+    where rn = 1
+),
+
 final as (
     select
         g.customer_id,
@@ -39,10 +82,10 @@ final as (
             else 'retired'
         end as life_stage,
         case
-            when c.annual_income is null then 'unknown'
-            when c.annual_income < 30000 then 'low'
-            when c.annual_income < 75000 then 'middle'
-            when c.annual_income < 150000 then 'upper_middle'
+            when i.annual_income is null then 'unknown'
+            when i.annual_income < 30000 then 'low'
+            when i.annual_income < 75000 then 'middle'
+            when i.annual_income < 150000 then 'upper_middle'
             else 'high'
         end as income_band,
         case
@@ -51,12 +94,15 @@ final as (
                 then 'midwest'
             when g.state in ('DE', 'FL', 'GA', 'MD', 'NC', 'SC', 'VA', 'DC', 'WV', 'AL', 'KY', 'MS',
                 'TN', 'AR', 'LA', 'OK', 'TX') then 'south'
-            when g.state is null then 'unknown'
-            else 'west'
+            when g.state in ('AZ', 'CO', 'ID', 'MT', 'NV', 'NM', 'UT', 'WY', 'AK', 'CA', 'HI', 'OR',
+                'WA') then 'west'
+            else 'unknown'
         end as region,
         g.state,
-        coalesce(c.occupation, 'unknown') as occupation
+        coalesce(o.occupation, 'unknown') as occupation
     from golden g
-    left join crm c on c.customer_id = g.customer_id
+    left join occupation o on o.customer_id = g.customer_id
+    left join income i on i.customer_id = g.customer_id
 )
+
 select * from final

@@ -97,7 +97,12 @@ def _run_steps(settings: Settings, lake: Lake, logical_date: date, sources_dir: 
                schedule: Schedule, only: set[str] | None, on_step: ProgressHook | None
                ) -> RunManifest:
     contracts = load_contracts()
-    steps = topological_order(steps_for(build_steps(), schedule))
+    declared = build_steps()
+    steps = steps_for(declared, schedule)
+    # Tables other schedules produce are read as their last run left them (e.g. hourly
+    # steps read the daily int_customer_xref).
+    earlier = frozenset(o for s in declared if s not in steps for o in s.outputs)
+    steps = topological_order(steps, external=earlier)
     if only:
         steps = [s for s in steps if s.name in only]
     run_id = run_id_for(schedule, logical_date)

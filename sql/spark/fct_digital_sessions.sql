@@ -1,0 +1,195 @@
+-- fct_digital_sessions: web and app sessions of known customers.
+-- Grain: one row per session_key. EMR Spark step: it reads every clickstream event.
+-- * Bot traffic is excluded by user agent (crawlers, scripts, headless browsers).
+-- * A device belongs to a customer when identity resolved it (`int_customer_xref`
+--   rows with source_system 'clickstream_device', made from the device's last login);
+--   anonymous devices are not customers and are left out.
+-- * The collector's session_id is the session; an event without one joins a session
+--   made per device by 30 minutes of inactivity (`<device_id>#<n>`).
+with events as (
+    select
+        event_id, event_time, received_at, device_id, session_id, channel, event_type, page,
+        search_term, product_type
+    from stg_clickstream_events
+    where not (
+        lower(coalesce(user_agent, ''))
+        rlike 'bot|crawler|spider|slurp|python-requests|curl/|wget|headlesschrome|scrapy|httpclient'
+    )
+),
+
+devices as (
+    select source_key as device_id, customer_id
+    from int_customer_xref
+    where source_system = 'clickstream_device'
+),
+
+linked as (
+    select d.customer_id, e.*
+    from events as e
+    join devices as d on d.device_id = e.device_id
+),
+
+unsessioned as (
+    select
+        event_id,
+        case
+            when lag(event_time) over w is null then 1
+            when timestampdiff(SECOND, lag(event_time) over w, event_time) > 1800 then 1
+            else 0
+        end as starts_session
+    from linked
+    where session_id is null
+    window w as (partition by device_id order by event_time, event_id)
+),
+
+gap_sessions as (
+    select
+        u.event_id,
+        sum(u.starts_session) over (
+            partition by l.device_id order by l.event_time, l.event_id
+            rows between unbounded preceding and current row
+        ) as gap_session_number
+    from unsessioned as u
+    join linked as l on l.event_id = u.event_id
+),
+
+keyed as (
+    select
+        coalesce(l.session_id, concat(l.device_id, '#', cast(g.gap_session_number as string)))
+            as session_key,
+        l.*
+    from linked as l
+    left join gap_sessions as g on g.event_id = l.event_id
+),
+
+term_counts as (
+    select session_key, search_term, count(*) as searches
+    from keyed
+    where search_term is not null
+    group by session_key, search_term
+),
+
+top_terms as (
+    select session_key, search_term as top_search_term
+    from (
+        select
+            session_key,
+            search_term,
+            row_number() over (partition by session_key order by searches desc, search_term) as rn
+        from term_counts
+    ) as ranked
+    where rn = 1
+),
+
+page_counts as (
+    select session_key, page, count(*) as views
+    from keyed
+    where page is not null and event_type = 'page_view'
+    group by session_key, page
+),
+
+top_pages as (
+    select session_key, page as top_page
+    from (
+        select
+            session_key,
+            page,
+            row_number() over (partition by session_key order by views desc, page) as rn
+        from page_counts
+    ) as ranked
+    where rn = 1
+),
+
+product_counts as (
+    select session_key, product_type, count(*) as views
+    from keyed
+    where product_type is not null and event_type = 'product_view'
+    group by session_key, product_type
+),
+
+top_products as (
+    select session_key, product_type as top_product_type
+    from (
+        select
+            session_key,
+            product_type,
+            row_number() over (partition by session_key order by views desc, product_type) as rn
+        from product_counts
+    ) as ranked
+    where rn = 1
+),
+
+sessions as (
+    select
+        session_key,
+        min(customer_id) as customer_id,
+        min(device_id) as device_id,
+        case
+            when count_if(channel = 'app') >= count_if(channel = 'web')
+                and count_if(channel = 'app') > 0 then 'app'
+            when count_if(channel = 'web') > 0 then 'web'
+            else 'unknown'
+        end as channel,
+        min(event_time) as session_start,
+        max(event_time) as session_end,
+        count(*) as event_count,
+        cast(count_if(event_type = 'page_view') as bigint) as page_views,
+        cast(count_if(event_type = 'search') as bigint) as searches,
+        cast(count_if(event_type = 'product_view') as bigint) as product_views,
+        cast(count_if(event_type = 'login') as bigint) as logins,
+        cast(count_if(event_type = 'apply_start') as bigint) as applications_started,
+        cast(count_if(event_type = 'apply_submit') as bigint) as applications_submitted,
+        cast(count_if(event_type = 'product_view' and product_type = 'checking') as bigint)
+            as views_checking,
+        cast(count_if(event_type = 'product_view' and product_type = 'savings') as bigint)
+            as views_savings,
+        cast(count_if(event_type = 'product_view' and product_type = 'credit_card') as bigint)
+            as views_credit_card,
+        cast(count_if(event_type = 'product_view' and product_type = 'mortgage') as bigint)
+            as views_mortgage,
+        cast(count_if(event_type = 'product_view' and product_type = 'personal_loan') as bigint)
+            as views_personal_loan,
+        cast(count_if(event_type = 'product_view' and product_type = 'investment') as bigint)
+            as views_investment,
+        cast(count_if(event_type = 'product_view' and product_type = 'insurance') as bigint)
+            as views_insurance,
+        max(received_at) as last_received_at
+    from keyed
+    group by session_key
+),
+
+final as (
+    select
+        s.session_key,
+        s.customer_id,
+        s.device_id,
+        s.channel,
+        cast(s.session_start as date) as session_date,
+        s.session_start,
+        s.session_end,
+        timestampdiff(SECOND, s.session_start, s.session_end) as duration_seconds,
+        s.event_count,
+        s.page_views,
+        s.searches,
+        s.product_views,
+        s.logins,
+        s.applications_started,
+        s.applications_submitted,
+        s.views_checking,
+        s.views_savings,
+        s.views_credit_card,
+        s.views_mortgage,
+        s.views_personal_loan,
+        s.views_investment,
+        s.views_insurance,
+        p.top_product_type,
+        t.top_search_term,
+        g.top_page,
+        s.last_received_at
+    from sessions as s
+    left join top_products as p on p.session_key = s.session_key
+    left join top_terms as t on t.session_key = s.session_key
+    left join top_pages as g on g.session_key = s.session_key
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""SANDBOX: masked copies (`sbx_*`) of analytics tables for data scientists."""
