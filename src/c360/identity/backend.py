@@ -32,8 +32,11 @@ class IdentityBackend:
         self._scratch_uri = scratch_uri.rstrip("/") if scratch_uri else None
         self._local: Path | None = None
         self._tables: list[str] = []
+        self._progress_bar: object = None
         if self.dialect == "duckdb":
             # Long linkage queries would otherwise draw DuckDB's progress bar on stdout.
+            self._progress_bar = self._duckdb.execute(
+                "select current_setting('enable_progress_bar')").fetchone()[0]
             self._duckdb.execute("set enable_progress_bar = false")
 
     # -- tables --------------------------------------------------------------------
@@ -108,6 +111,9 @@ class IdentityBackend:
             except Exception:  # noqa: BLE001, S110 — best effort cleanup of scratch tables
                 pass
         self._tables.clear()
+        if self.dialect == "duckdb" and self._progress_bar is not None:
+            self._duckdb.execute(f"set enable_progress_bar = {bool(self._progress_bar)}")
+            self._progress_bar = None
         if self._local is not None:
             shutil.rmtree(self._local, ignore_errors=True)
             self._local = None

@@ -166,7 +166,10 @@ def link_probabilistic(
         pairs = backend.fetch(f"select {columns} from {predictions.physical_name} "
                               "order by unique_id_l, unique_id_r")
         levels = _trained_levels(linker)
-        predictions.drop_table_from_database_and_remove_from_cache()
+        # Splink keeps its intermediate tables in the shared session; free them.
+        linker.table_management.delete_tables_created_by_splink_from_db()
+        if estimate:
+            u_linker.table_management.delete_tables_created_by_splink_from_db()
     return ProbabilisticResult(
         pairs=pairs,
         model="estimated" if estimate else "recorded",
