@@ -31,6 +31,7 @@ class IdentityBackend:
         self.dialect = engine.dialect
         self._scratch_uri = scratch_uri.rstrip("/") if scratch_uri else None
         self._local: Path | None = None
+        self._created: list[str] = []
         self._tables: list[str] = []
         self._progress_bar: object = None
         if self.dialect == "duckdb":
@@ -98,7 +99,9 @@ class IdentityBackend:
         if self._scratch_uri is None:
             self._local = Path(tempfile.mkdtemp(prefix="c360-identity-"))
             self._scratch_uri = self._local.as_uri()
-        return f"{self._scratch_uri}/{name}-{uuid.uuid4().hex[:8]}"
+        uri = f"{self._scratch_uri}/{name}-{uuid.uuid4().hex[:8]}"
+        self._created.append(uri)
+        return uri
 
     def close(self) -> None:
         """Drop scratch tables and the scratch folder this backend created."""
@@ -118,6 +121,9 @@ class IdentityBackend:
             shutil.rmtree(self._local, ignore_errors=True)
             self._local = None
             self._scratch_uri = None
+        elif self.dialect == "spark":
+            self._delete_remote(self._created)
+        self._created.clear()
 
     def __enter__(self) -> IdentityBackend:
         return self
@@ -132,6 +138,17 @@ class IdentityBackend:
     @property
     def _spark(self) -> Any:
         return self.engine.spark  # type: ignore[attr-defined]
+
+    def _delete_remote(self, uris: list[str]) -> None:
+        """Remove scratch folders on S3/HDFS through Hadoop's FileSystem (best effort)."""
+        jvm = self._spark.sparkContext._jvm
+        conf = self._spark.sparkContext._jsc.hadoopConfiguration()
+        for uri in uris:
+            try:
+                path = jvm.org.apache.hadoop.fs.Path(uri)
+                path.getFileSystem(conf).delete(path, True)
+            except Exception:  # noqa: BLE001, S110 — leftover scratch is harmless
+                pass
 
     def _spark_materialize(self, name: str, frame: Any) -> None:
         """Write to scratch Parquet and read back: breaks lineage, computes once."""

@@ -4,11 +4,14 @@
 - `link`: int_person_records → int_customer_xref (+ history, events, links);
 - `golden`: int_customer_golden.
 
-Arguments: `--stage`, `--c360-stage-bucket` (or `--c360-stage-uri` for any
-Parquet root, e.g. file:// in the local test), `--logical-date`, `--run-id`
-(default `daily-<date>`), `--settings` (a settings YAML path; default the
-packaged config/identity.yaml), `--scratch-uri` (where Spark materializes
-scratch tables; default `<stage>/_identity_scratch/<run_id>`).
+Arguments: `--stage`; where STAGE lives, one of `--c360-stage-database` (the
+Glue database; its LocationUri is the stage bucket — what the state machine
+passes), `--c360-stage-bucket`, or `--c360-stage-uri` (any Parquet root, e.g.
+file:// in the local test); `--logical-date`, `--run-id` (default
+`daily-<date>`), `--settings` (a settings YAML path; default the packaged
+config/identity.yaml), `--scratch-uri` (where Spark materializes scratch tables;
+default `<stage>/int_identity_scratch/<run_id>`, inside the `int_*` prefix the
+EMR role may write; removed at the end).
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ class JobArgs:
     scratch_uri: str
 
 
-def parse_args(argv: list[str]) -> JobArgs:
+def parse_args(argv: list[str], glue: Any = None) -> JobArgs:
+    """The step's arguments; `glue` (a boto3 Glue client) resolves --c360-stage-database."""
     parser = argparse.ArgumentParser(prog="identity_link", description=__doc__.splitlines()[0])
     parser.add_argument("--stage", choices=("link", "golden"), required=True)
     where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--c360-stage-database")
     where.add_argument("--c360-stage-bucket")
     where.add_argument("--c360-stage-uri")
     parser.add_argument("--logical-date", required=True, type=date.fromisoformat)
@@ -45,13 +50,29 @@ def parse_args(argv: list[str]) -> JobArgs:
     parser.add_argument("--settings")
     parser.add_argument("--scratch-uri")
     args, _unknown = parser.parse_known_args(argv)  # EMR may pass its own arguments too
-    stage_uri = (args.c360_stage_uri or f"s3://{args.c360_stage_bucket}").rstrip("/")
+    if args.c360_stage_database:
+        stage_uri = database_location(args.c360_stage_database, glue)
+    else:
+        stage_uri = args.c360_stage_uri or f"s3://{args.c360_stage_bucket}"
+    stage_uri = stage_uri.rstrip("/")
     run_id = args.run_id or f"daily-{args.logical_date.isoformat()}"
     return JobArgs(
         stage=args.stage, stage_uri=stage_uri, logical_date=args.logical_date, run_id=run_id,
         settings=args.settings,
-        scratch_uri=args.scratch_uri or f"{stage_uri}/_identity_scratch/{run_id}",
+        scratch_uri=args.scratch_uri or f"{stage_uri}/int_identity_scratch/{run_id}",
     )
+
+
+def database_location(database: str, glue: Any = None) -> str:
+    """The S3 location of a Glue database (the catalog module sets it to the layer bucket)."""
+    if glue is None:
+        import boto3
+
+        glue = boto3.client("glue")
+    location = glue.get_database(Name=database)["Database"].get("LocationUri")
+    if not location:
+        raise ValueError(f"Glue database {database} has no LocationUri")
+    return str(location)
 
 
 def spark_session() -> Any:

@@ -28,14 +28,15 @@ def identity_steps() -> list[Step]:
         Step(
             name=XREF, kind="emr_spark", inputs=("int_person_records",),
             outputs=(XREF, HISTORY, EVENTS, LINKS), schedules=DAILY_UP, run=_identity,
-            resource="identity_link", arguments=(("--stage", "link"),),
+            resource="identity_link",
+            arguments=(("--stage", "link"), ("--c360-stage-database", "${stage_database}")),
             description="Link records (rules, then Splink) to persistent customer ids",
         ),
         Step(
             name="int_customer_golden", kind="emr_spark",
             inputs=("int_person_records", XREF), outputs=("int_customer_golden",),
             schedules=DAILY_UP, run=_golden, resource="identity_link",
-            arguments=(("--stage", "golden"),),
+            arguments=(("--stage", "golden"), ("--c360-stage-database", "${stage_database}")),
             description="Golden record with per-attribute survivorship and provenance",
         ),
     ]
