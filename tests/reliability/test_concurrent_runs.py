@@ -44,15 +44,12 @@ def test_two_simultaneous_runs_one_proceeds_the_other_refuses(demo: Demo, tmp_pa
     lake = tmp_path / "lake"
     first, second = _start_run(lake, demo.sources), _start_run(lake, demo.sources)
     try:
-        outcomes = {}
-        for proc in (first, second):
-            try:
-                proc.wait(timeout=20)
-                outcomes[proc.pid] = proc
-            except subprocess.TimeoutExpired:
-                pass
-        (refused,) = outcomes.values()
-        (running,) = (p for p in (first, second) if p.pid not in outcomes)
+        deadline = time.monotonic() + 300
+        while first.poll() is None and second.poll() is None:
+            assert time.monotonic() < deadline, "neither run ended nor refused"
+            time.sleep(0.1)
+        refused = first if first.poll() is not None else second
+        running = second if refused is first else first
         assert refused.returncode == 1
         message = " ".join((refused.stderr.read() if refused.stderr else "").split())
         assert f"lock local/run-{DAY1.isoformat()} is taken: held by pid {running.pid}" in message
