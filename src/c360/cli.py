@@ -236,6 +236,22 @@ def demo_cmd(
     console.print(f"demo finished in {time.perf_counter() - started:.1f} s")
 
 
+@app.command("report")
+def report_cmd(
+    out: Annotated[Path, typer.Option(help="Folder for index.html and customers/*.html.")] = Path(
+        "report"),
+    customers: Annotated[int, typer.Option(min=1, help="Customer pages to write.")] = 20,
+) -> None:
+    """Write a static HTML report of the latest run (lake at C360_LAKE_ROOT)."""
+    from c360.lake import Lake
+    from c360.report.build import build_report
+
+    with user_errors():
+        settings = settings_from_env()
+        result = build_report(Lake.local(settings.lake_root), out, customers)
+    console.print(f"report: {result.index.resolve()} ({len(result.customer_pages)} customer pages)")
+
+
 def main(argv: list[str] | None = None, run: Callable[..., Any] | None = None) -> None:
     app(args=argv)
 

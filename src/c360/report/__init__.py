@@ -1,0 +1,1 @@
+"""Static HTML report of a run: population, quality, identity, lineage, profiles."""
