@@ -200,7 +200,8 @@ def build_report(lake: Lake, out: Path, customers: int = 20) -> ReportResult:
     manifest = _manifest(lake)
     out.mkdir(parents=True, exist_ok=True)
     (out / "customers").mkdir(exist_ok=True)
-    with DuckDBEngine(lake) as engine:
+    engine = DuckDBEngine(lake)
+    try:
         engine.register_table(PROFILE)
         engine.con.execute(
             f"create or replace temp view latest as select * from {PROFILE} where snapshot_date "
@@ -240,6 +241,8 @@ def build_report(lake: Lake, out: Path, customers: int = 20) -> ReportResult:
             bar_chart(_counts(engine, "churn_risk_band"), "Churn risk band"),
         ]
         evaluation = _evaluation_section(engine, lake)
+    finally:
+        engine.close()
     pages = []
     for profile in sample:
         page = out / "customers" / f"{profile['customer_id']}.html"
