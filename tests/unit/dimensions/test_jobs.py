@@ -1,0 +1,60 @@
+"""The Glue/EMR job adapters run the pipeline's own steps on a Spark session."""
+
+from __future__ import annotations
+
+import json
+import runpy
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from lakebuild import write_stage, write_xref
+
+from c360.lake import LAYERS
+
+pytestmark = pytest.mark.spark
+REPO = Path(__file__).resolve().parents[3]
+
+
+def layer_args(lake) -> list[str]:
+    return [arg for layer in LAYERS
+            for arg in (f"--c360-{layer}-uri", lake.layer_roots[layer])]
+
+
+def adapter(path: str):
+    return runpy.run_path(str(REPO / path))["main"]
+
+
+def test_conform_job_stages_and_quarantines_one_dataset(lake, capsys) -> None:
+    from c360.engine.spark_engine import local_spark_session
+
+    local_spark_session()
+    delivery = Path(lake.layer_roots["raw"]) / "call_center/contacts/ingest_date=2026-11-25"
+    delivery.mkdir(parents=True)
+    (delivery / "contacts_20261125.csv").write_text(
+        "contact_id,started_at,reason_code,outcome,sentiment,duration_seconds\n"
+        "CT1,2026-11-25T09:00:00Z,BALANCE,resolved,0.5,120\n"
+        "CT2,2026-11-25T10:00:00Z,NOT_A_REASON,resolved,0.5,60\n")
+    adapter("jobs/glue/conform.py")([*layer_args(lake), "--dataset", "call_center_contacts",
+                                     "--logical-date", "2026-11-25", "--JOB_NAME", "conform"])
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {
+        "rows_in": 2, "rows_staged": 1, "rows_quarantined": 1}
+
+
+def test_aggregate_transactions_job_writes_the_monthly_fact(lake, capsys) -> None:
+    from c360.engine.spark_engine import local_spark_session
+
+    local_spark_session()
+    write_xref(lake, [("core_banking", "7", "A")])
+    write_stage(lake, "core_banking_accounts", [{"account_id": 70, "customer_number": 7}])
+    write_stage(lake, "core_banking_transactions", [
+        {"transaction_id": 1, "account_id": 70, "booked_at": datetime(2026, 10, 3, tzinfo=UTC),
+         "amount": Decimal("-12.50"), "direction": "debit", "category": "dining"},
+    ])
+    adapter("jobs/emr/aggregate_transactions.py")([*layer_args(lake),
+                                                   "--logical-date", "2026-11-25"])
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {"rows_out": 1}
+    fact = pq.read_table(lake.location("fct_transactions_monthly")).to_pylist()
+    assert [(r["customer_id"], r["total_amount"]) for r in fact] == [("A", Decimal("12.50"))]
