@@ -40,7 +40,7 @@ $(ASL_TOOLS): tools/asl/package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found (the ASL validator needs Node.js)"; exit 1; }
 	npm ci --prefix tools/asl --no-audit --no-fund --loglevel=error
 
-setup: $(STAMP) $(ASL_TOOLS) ## create .venv and install c360 with all extras (idempotent)
+setup: $(STAMP) $(ASL_TOOLS) browser ## create .venv and install c360 with all extras (idempotent)
 
 demo: setup ## run the whole pipeline locally on the embedded default and print a sample profile
 	$(VENV)/bin/c360 demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --workdir $(DEMO_DIR)
@@ -79,6 +79,13 @@ test-reliability: setup ## erasure, crash recovery (kills runs), locks, consent,
 
 bench-identity: setup ## identity precision/recall/F1, id stability, time at 10k/100k records (FULL=1 adds 1M) -> bench/results/identity.json
 	$(PY) bench/identity_bench.py $(if $(FULL),--full,)
+
+.PHONY: bench browser
+bench: setup ## daily pipeline on both engines at 10k/100k customers (FULL=1 adds 1M) vs hand-written floors -> bench/results/
+	$(PY) bench/run_bench.py $(if $(FULL),--large,)
+
+browser: ## headless Chromium for the report test (Debian package chromium)
+	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y --no-install-recommends chromium; } || { echo "error: install chromium: sudo apt-get install -y chromium"; exit 1; }
 
 .PHONY: tf-fmt tf-check tf-validate tf-test tf-scan tf-lock
 tf-fmt: ## rewrite terraform/ with terraform fmt

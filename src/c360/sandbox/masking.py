@@ -70,17 +70,12 @@ def token(key: bytes, value: str) -> str:
 
 
 def _tokenize(key: bytes, column: pa.ChunkedArray) -> pa.Array:
-    values = pc.cast(column, pa.string()).to_pylist()
-    cache: Dict[str, str] = {}
-    out: List[Optional[str]] = []
-    for v in values:
-        if v is None:
-            out.append(None)
-            continue
-        if v not in cache:
-            cache[v] = token(key, v)
-        out.append(cache[v])
-    return pa.array(out, pa.string())
+    """Token per row, computing each distinct value's HMAC once (dictionary encoding)."""
+    encoded = pc.dictionary_encode(pc.cast(column, pa.string()).combine_chunks())
+    tokens: List[Optional[str]] = [
+        None if v is None else token(key, v) for v in encoded.dictionary.to_pylist()
+    ]
+    return pc.take(pa.array(tokens, pa.string()), encoded.indices)
 
 
 def _postal_prefix(column: pa.ChunkedArray) -> pa.Array:

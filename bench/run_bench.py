@@ -1,0 +1,183 @@
+"""`make bench`: the daily pipeline on both engines, per-step timings, rows/s, peak memory.
+
+For each size (customers) the synthetic sources are generated once (cached under
+`bench/.data/`), then for each engine the whole daily pipeline runs in a fresh lake in
+a child process whose process tree (the Spark JVM included) is sampled for peak
+resident memory. The reference floors (`floor_duckdb.py`, `floor_pyspark.py`) then
+run over the same landed raw files, and each engine's time on the comparable steps
+(conform of core-banking customers/accounts/transactions and clickstream events,
+fct_transactions_monthly, fct_digital_sessions, dim_customer_transactions) is divided
+by its floor's time.
+
+Writes `bench/results/<engine>-<size>.json` per run and `bench/results/summary.md`.
+
+    python bench/run_bench.py --sizes 10000 100000 [--engines duckdb spark] [--large]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+DATA = BENCH / ".data"
+LOGICAL_DATE = "2026-11-25"
+COMPARABLE = (
+    "stg_core_banking_customers", "stg_core_banking_accounts", "stg_core_banking_transactions",
+    "stg_clickstream_events", "fct_transactions_monthly", "fct_digital_sessions",
+    "dim_customer_transactions",
+)
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of `root` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[pid] = int(line.split()[1]) * 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Run `command`; return (seconds, peak tree RSS bytes, stdout). Fails loudly."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, **(env or {})})
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    done.set()
+    sampler.join()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{err[-3000:]}")
+    return seconds, peak, out
+
+
+def sources_for(customers: int) -> Path:
+    folder = DATA / f"sources-{customers}"
+    if not (folder / "manifest.json").exists():
+        print(f"generating {customers:,} customers …", flush=True)
+        subprocess.run([sys.executable, "-m", "c360.cli", "generate", "--customers",
+                        str(customers), "--out", str(folder), "--logical-date", LOGICAL_DATE],
+                       check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def run_engine(engine: str, customers: int, sources: Path) -> dict[str, object]:
+    lake = DATA / f"lake-{engine}-{customers}"
+    subprocess.run(["rm", "-rf", str(lake)], check=True)
+    print(f"{engine} pipeline at {customers:,} customers …", flush=True)
+    seconds, peak, _ = measured(
+        [sys.executable, "-m", "c360.cli", "run", "--sources", str(sources),
+         "--logical-date", LOGICAL_DATE, "--schedule", "daily"],
+        env={"C360_ENGINE": engine, "C360_LAKE_ROOT": str(lake)},
+    )
+    manifest = json.loads((lake / "_runs" / "latest.json").read_text())
+    steps = [
+        {"step": s["step"], "kind": s["kind"], "seconds": s["seconds"],
+         "rows_in": s["rows_in"], "rows_out": s["rows_out"],
+         "rows_per_second": round(max(s["rows_in"], s["rows_out"]) / s["seconds"])
+         if s["seconds"] else None}
+        for s in manifest["steps"]
+    ]
+    floor_script = "floor_duckdb.py" if engine == "duckdb" else "floor_pyspark.py"
+    print(f"{engine} floor …", flush=True)
+    floor_seconds, floor_peak, floor_out = measured(
+        [sys.executable, str(BENCH / floor_script), "--lake", str(lake),
+         "--out", str(DATA / f"floor-{engine}-{customers}")])
+    floor = json.loads(floor_out.strip().splitlines()[-1])
+    comparable = round(sum(s["seconds"] for s in steps if s["step"] in COMPARABLE), 3)
+    raw_rows = sum(s["rows_in"] for s in steps if s["step"].startswith("stg_"))
+    result = {
+        "engine": engine, "customers": customers, "logical_date": LOGICAL_DATE,
+        "wall_seconds": round(seconds, 2),
+        "steps_seconds": round(sum(s["seconds"] for s in steps), 2),
+        "peak_rss_mib": round(peak / 2**20), "raw_rows": raw_rows,
+        "rows_per_second": round(raw_rows / seconds),
+        "comparable_seconds": comparable, "floor": floor,
+        "floor_wall_seconds": round(floor_seconds, 2),
+        "floor_peak_rss_mib": round(floor_peak / 2**20),
+        "ratio_to_floor": round(comparable / floor["seconds"], 2) if floor["seconds"] else None,
+        "steps": steps,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "load_average_at_end": os.getloadavg()},
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{engine}-{customers}.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def summary(results: list[dict[str, object]]) -> str:
+    lines = [
+        "| engine | customers | pipeline wall s | steps s | raw rows | rows/s | peak RSS MiB "
+        "| comparable steps s | floor s | ratio to floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        floor = r["floor"]
+        assert isinstance(floor, dict)
+        lines.append(
+            f"| {r['engine']} | {r['customers']:,} | {r['wall_seconds']} | {r['steps_seconds']} "
+            f"| {r['raw_rows']:,} | {r['rows_per_second']:,} | {r['peak_rss_mib']:,} "
+            f"| {r['comparable_seconds']} | {floor['seconds']} | {r['ratio_to_floor']} |"
+        )
+    top = ["", "Slowest steps per run (seconds):", ""]
+    for r in results:
+        steps = sorted(r["steps"], key=lambda s: -s["seconds"])[:6]  # type: ignore[index]
+        top.append(f"- {r['engine']} {r['customers']:,}: " + ", ".join(
+            f"{s['step']} {s['seconds']}" for s in steps))
+    return "\n".join(lines + top) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--engines", nargs="+", default=["duckdb", "spark"])
+    parser.add_argument("--large", action="store_true", help="also run 1,000,000 customers")
+    args = parser.parse_args()
+    sizes = [*args.sizes, *([1_000_000] if args.large else [])]
+    results = []
+    for customers in sizes:
+        sources = sources_for(customers)
+        for engine in args.engines:
+            results.append(run_engine(engine, customers, sources))
+    (RESULTS / "summary.md").write_text(summary(results))
+    print(summary(results))
+
+
+if __name__ == "__main__":
+    main()
