@@ -105,3 +105,12 @@ tf-scan: ## checkov policy scan (own venv .venv-checkov)
 
 tf-lock: ## regenerate envs/*/.terraform.lock.hcl from $(TF_PLUGIN_DIR)
 	terraform/scripts/check.sh lock
+
+.PHONY: publish tf-apply-local
+publish: ## upload dist/<version>/ to the artifacts bucket: make publish ARTIFACTS_BUCKET=<bucket>
+	@test -n "$(ARTIFACTS_BUCKET)" || { echo "error: set ARTIFACTS_BUCKET (terraform -chdir=terraform/envs/<env> output -raw artifacts_bucket)"; exit 2; }
+	$(PY) terraform/scripts/publish.py --dist $(DIST) --bucket $(ARTIFACTS_BUCKET)
+
+TF_LOCAL_VARS ?=
+tf-apply-local: build ## build, apply terraform/envs/local to the moto emulator (harness), destroy, stop it
+	$(PY) terraform/scripts/apply_local.py --dist $(DIST) --plugin-dir $(TF_PLUGIN_DIR) $(foreach v,$(TF_LOCAL_VARS),--var $(v))

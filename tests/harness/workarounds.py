@@ -13,6 +13,16 @@ must re-run `tests/integration` (they fail loudly if an attribute moved).
 | SFN_AWS_SDK_RESULTS_AS_JSON   | `aws-sdk:*` task results keep Python datetimes, which JSON    |
 |                               | intrinsics (`States.JsonToString`) cannot serialize           |
 | GLUE_PYTHONSHELL_RUNS_SCRIPT  | Glue job runs never run their script; they always SUCCEED     |
+| S3_LOGGING_TARGET_POLICY      | `PutBucketLogging` demands a bucket policy whose `Resource`   |
+|                               | equals one of three exact strings, at call time               |
+| S3_LIST_VERSIONS_URL_ENCODING | `ListObjectVersions` ignores `encoding-type=url`: clients     |
+|                               | decode raw keys, `+` becomes a space (force_destroy loops)    |
+| LAMBDA_S3_CODE_MUST_EXIST     | a function whose S3 zip is missing is created with empty code |
+| GLUE_DELETE_CONNECTION        | no `DeleteConnection` (500): `destroy` of a Glue connection   |
+| KMS_ROTATION_PERIOD           | `RotationPeriodInDays` is neither kept nor returned: a key    |
+|                               | with `rotation_period_in_days` shows a diff after every apply |
+| EMR_SERVERLESS_APP_CREATED    | a new EMR Serverless application is STARTED, not CREATED:     |
+|                               | Terraform's create wait fails and DeleteApplication refuses   |
 """
 
 from __future__ import annotations
@@ -248,6 +258,170 @@ def glue_pythonshell_runs_script() -> None:
     APPLIED.append("GLUE_PYTHONSHELL_RUNS_SCRIPT")
 
 
+# --- S3_LOGGING_TARGET_POLICY ----------------------------------------------------
+# moto's FakeBucket.set_logging rejects PutBucketLogging with
+# InvalidTargetBucketForLogging unless, at that moment, the target bucket's
+# policy has a statement for `logging.s3.amazonaws.com` whose `Resource` is
+# literally `<target>/<prefix>*`, `<target>/*` or `<target>` (or an ACL grants
+# the LogDelivery group). A covering wildcard such as `<logs>/s3/*` for prefix
+# `s3/<bucket>/` is refused (moto compares strings, it does not match ARNs;
+# see getmoto/moto#7427), and so is logging configured before the policy
+# lands. LocalStack removed this check after comparing with AWS
+# (localstack/localstack#8654). The permission check is skipped; moto's other
+# checks (target exists, same region) stay.
+
+def s3_logging_target_policy() -> None:
+    from moto.s3.models import FakeBucket
+
+    FakeBucket._log_permissions_enabled_policy = staticmethod(  # type: ignore[method-assign]
+        lambda target_bucket, target_prefix: True)
+    APPLIED.append("S3_LOGGING_TARGET_POLICY")
+
+
+# --- S3_LIST_VERSIONS_URL_ENCODING ------------------------------------------------
+# Clients list object versions with `encoding-type=url` and URL-decode the keys
+# they get back: the Terraform AWS provider does so unconditionally when it
+# empties a bucket for `force_destroy` (`url.QueryUnescape`), botocore when the
+# answer says `EncodingType=url`. moto's S3Response.list_object_versions ignores
+# the parameter and returns raw keys, so a key with `+` (every artifact key:
+# versions look like `0.1.0+abc1234`) is decoded to one with a space, the
+# delete misses, and `destroy` loops forever on the non-empty bucket. The
+# answer is URL-encoded as S3 does (keys, prefixes, markers, delimiter).
+
+def _url_encode_versions_listing(result: dict[str, Any]) -> None:
+    from urllib.parse import quote
+
+    for entry in [*result.get("Versions", []), *result.get("DeleteMarkers", [])]:
+        entry["Key"] = quote(entry["Key"])
+    for entry in result.get("CommonPrefixes", []):
+        entry["Prefix"] = quote(entry["Prefix"])
+    for field in ("Prefix", "KeyMarker", "NextKeyMarker", "Delimiter"):
+        if result.get(field):
+            result[field] = quote(result[field])
+    result["EncodingType"] = "url"
+
+
+def s3_list_versions_url_encoding() -> None:
+    from moto.s3.responses import S3Response
+
+    original = S3Response.list_object_versions
+
+    def list_object_versions(self: Any) -> Any:
+        if self.querystring.get("encoding-type", [None])[0] != "url":
+            return original(self)
+        serialize = self.serialized
+
+        def serialized(action_result: Any) -> Any:
+            _url_encode_versions_listing(action_result.result)
+            return serialize(action_result)
+
+        self.serialized = serialized
+        try:
+            return original(self)
+        finally:
+            del self.serialized
+
+    S3Response.list_object_versions = list_object_versions  # type: ignore[method-assign]
+    APPLIED.append("S3_LIST_VERSIONS_URL_ENCODING")
+
+
+# --- LAMBDA_S3_CODE_MUST_EXIST ----------------------------------------------------
+# AWS refuses CreateFunction/UpdateFunctionCode when S3Bucket/S3Key names no
+# object (InvalidParameterValueException, "... S3 Error Code: NoSuchKey").
+# moto's `_validate_s3_bucket_and_key` expects S3 to raise MissingKey, but its
+# S3 backend returns None, so the function is created with empty code
+# (CodeSize 0) and a deployment that forgot an artifact looks fine. The check
+# AWS makes is restored (moto's VALIDATE_LAMBDA_S3=false still switches it off).
+
+def lambda_s3_code_must_exist() -> None:
+    from moto.awslambda import models
+    from moto.awslambda.exceptions import InvalidParameterValueException
+
+    original = models._validate_s3_bucket_and_key
+
+    def validate(account_id: str, partition: str, data: dict[str, Any]) -> Any:
+        key = original(account_id, partition=partition, data=data)
+        if key is None and models.do_validate_s3():
+            raise InvalidParameterValueException(
+                "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: "
+                f"The specified key does not exist. (s3://{data.get('S3Bucket')}/"
+                f"{data.get('S3Key')})")
+        return key
+
+    models._validate_s3_bucket_and_key = validate
+    APPLIED.append("LAMBDA_S3_CODE_MUST_EXIST")
+
+
+# --- GLUE_DELETE_CONNECTION -------------------------------------------------------
+# moto's Glue implements CreateConnection/GetConnection(s) but not
+# DeleteConnection: the call answers 500 (an HTML page), so `terraform destroy`
+# of an `aws_glue_connection` fails. The answer AWS gives is added: the
+# connection is removed, or EntityNotFoundException when there is none.
+
+def _delete_glue_connection(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+    from moto.glue.exceptions import EntityNotFoundException
+
+    name = self._get_param("ConnectionName")
+    if self.glue_backend.connections.pop(name, None) is None:
+        raise EntityNotFoundException(f"Connection {name} not found")
+    return ActionResult({})
+
+
+def glue_delete_connection() -> None:
+    from moto.glue.responses import GlueResponse
+
+    GlueResponse.delete_connection = _delete_glue_connection  # type: ignore[attr-defined]
+    APPLIED.append("GLUE_DELETE_CONNECTION")
+
+
+# --- KMS_ROTATION_PERIOD ----------------------------------------------------------
+# EnableKeyRotation takes `RotationPeriodInDays` (90-2560, default 365) and
+# GetKeyRotationStatus returns it while rotation is on. moto's KMS drops it, so
+# the provider reads 0 back and plans `rotation_period_in_days = 0 -> 365` on
+# every apply after the key exists. The period is kept on moto's key object
+# and returned as AWS does.
+
+def kms_rotation_period() -> None:
+    from moto.kms.responses import KmsResponse
+
+    original_enable = KmsResponse.enable_key_rotation
+    original_status = KmsResponse.get_key_rotation_status
+
+    def enable_key_rotation(self: Any) -> str:
+        answer = original_enable(self)
+        key = self.kms_backend.describe_key(self._get_param("KeyId"))
+        key.c360_rotation_period_in_days = int(self._get_param("RotationPeriodInDays") or 365)
+        return answer
+
+    def get_key_rotation_status(self: Any) -> str:
+        answer = json.loads(original_status(self))
+        if answer.get("KeyRotationEnabled"):
+            key = self.kms_backend.describe_key(self._get_param("KeyId"))
+            answer["RotationPeriodInDays"] = getattr(key, "c360_rotation_period_in_days", 365)
+        return json.dumps(answer)
+
+    KmsResponse.enable_key_rotation = enable_key_rotation  # type: ignore[method-assign]
+    KmsResponse.get_key_rotation_status = get_key_rotation_status  # type: ignore[method-assign]
+    APPLIED.append("KMS_ROTATION_PERIOD")
+
+
+# --- EMR_SERVERLESS_APP_CREATED ---------------------------------------------------
+# In AWS a new EMR Serverless application goes CREATING -> CREATED and starts
+# only when asked (or, with auto-start, when a job is submitted). moto creates
+# it STARTED (`moto.emrserverless.models.APPLICATION_STATUS`), so the
+# Terraform provider's create wait ("wanted target 'CREATED'") fails, and
+# DeleteApplication then refuses a STARTED application, so `destroy` fails
+# too. New applications are created in the CREATED state; moto's
+# StartJobRun does not look at the state, so job runs are unaffected.
+
+def emr_serverless_app_created() -> None:
+    from moto.emrserverless import models
+
+    models.APPLICATION_STATUS = "CREATED"
+    APPLIED.append("EMR_SERVERLESS_APP_CREATED")
+
+
 def apply_all(endpoint: str, region: str, scratch: Path) -> list[str]:
     """Install every workaround (once per process) for the emulator at `endpoint`."""
     CONTEXT.endpoint, CONTEXT.region, CONTEXT.scratch = endpoint, region, scratch
@@ -257,4 +431,10 @@ def apply_all(endpoint: str, region: str, scratch: Path) -> list[str]:
         sfn_validate_and_versions()
         sfn_aws_sdk_results_as_json()
         glue_pythonshell_runs_script()
+        s3_logging_target_policy()
+        s3_list_versions_url_encoding()
+        lambda_s3_code_must_exist()
+        glue_delete_connection()
+        kms_rotation_period()
+        emr_serverless_app_created()
     return list(APPLIED)

@@ -9,8 +9,10 @@ provider "aws" {
   skip_metadata_api_check     = true
   # moto answers sts:GetCallerIdentity; ARNs in policies need the account id.
   skip_requesting_account_id = false
-  # moto's 500s would otherwise be retried for minutes.
-  max_retries       = 1
+  # Few retries: moto's 500s would otherwise be retried for minutes. One
+  # retry rides over a connection the threaded emulator closes under load
+  # ("use of closed network connection" while reading a 200).
+  max_retries       = 2
   s3_use_path_style = true
 
   default_tags {

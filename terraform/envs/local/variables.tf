@@ -62,13 +62,13 @@ variable "enable_lake_formation" {
 }
 
 variable "enable_emr_serverless" {
-  description = "EMR Serverless applications. Off: stock moto fails or hangs on them (a harness shim can switch this on)."
+  description = "EMR Serverless applications. Off by default: stock moto creates them STARTED, so the provider's create wait fails and destroy is refused; the harness (EMR_SERVERLESS_APP_CREATED) fixes that: make tf-apply-local TF_LOCAL_VARS=enable_emr_serverless=true."
   type        = bool
   default     = false
 }
 
 variable "enable_athena" {
-  description = "Athena workgroup. Off: stock moto hangs on workgroup create/delete (a harness shim can switch this on)."
+  description = "Athena workgroup. Off by default for LocalStack's free edition (no Athena); moto 5.2.5 creates and deletes it, and make tf-apply-local turns it on."
   type        = bool
   default     = false
 }

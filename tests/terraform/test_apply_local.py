@@ -1,0 +1,291 @@
+"""`terraform apply` of envs/local on the emulator, checked with boto3, then `destroy`.
+
+One cycle per session, shared by the tests below (they are one xdist group):
+the fixture builds the artifacts into a temporary `dist/<version>/` and runs
+`terraform/scripts/apply_local.py` (what `make tf-apply-local` runs): harness
+emulator on 127.0.0.1 → init → bootstrap the artifacts bucket → publish →
+apply → what boto3 sees → destroy -refresh=false → what boto3 sees → emulator
+stopped. Each test checks one part of that record. Athena is on (the script
+turns it on for the harness); EMR Serverless is not (see
+tests/terraform/test_emulator_shims.py and docs/terraform.md). About 2½
+minutes with the build, most of it the AWS provider's own waits (lifecycle
+rules settle for ~55 s). A missing `terraform` fails these tests unless
+C360_SKIP_TERRAFORM=1 skips them explicitly.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+import c360
+from c360.build import build
+from c360.contracts import load_contracts
+
+pytestmark = [pytest.mark.terraform, pytest.mark.emulator,
+              pytest.mark.xdist_group("terraform_apply_local")]
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFIX = "c360-local"
+VERSION = f"{c360.__version__}+tfapply"
+PLUGIN_DIR = os.environ.get("TF_PLUGIN_DIR", "/opt/tf-plugins")
+
+
+def _apply_local_script() -> ModuleType:
+    """terraform/scripts/apply_local.py, imported by path (scripts are not a package)."""
+    path = ROOT / "terraform" / "scripts" / "apply_local.py"
+    spec = importlib.util.spec_from_file_location("c360_apply_local", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class Seen:
+    """What boto3 found in the emulator at one moment (only resources named `c360-local*`)."""
+
+    buckets: dict[str, list[str]] = field(default_factory=dict)  # bucket -> object keys
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    functions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    glue_jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    glue_databases: dict[str, list[str]] = field(default_factory=dict)  # database -> tables
+    state_machines: dict[str, str] = field(default_factory=dict)  # name -> definition
+    workgroups: list[str] = field(default_factory=list)  # Athena
+
+
+def look(emulator: Any) -> Seen:
+    """Everything with the env's prefix in S3, DynamoDB, Lambda, Glue, Step Functions, Athena."""
+    s3, ddb, lam = emulator.client("s3"), emulator.client("dynamodb"), emulator.client("lambda")
+    glue, sfn = emulator.client("glue"), emulator.client("stepfunctions")
+    athena = emulator.client("athena")
+    ours = PREFIX.replace("-", "_")
+    seen = Seen()
+    for bucket in s3.list_buckets()["Buckets"]:
+        if bucket["Name"].startswith(PREFIX):
+            listing = s3.list_objects_v2(Bucket=bucket["Name"]).get("Contents", [])
+            seen.buckets[bucket["Name"]] = sorted(obj["Key"] for obj in listing)
+    for name in ddb.list_tables()["TableNames"]:
+        if name.startswith(PREFIX):
+            seen.tables[name] = ddb.describe_table(TableName=name)["Table"]
+    for page in lam.get_paginator("list_functions").paginate():
+        for fn in page["Functions"]:
+            if fn["FunctionName"].startswith(PREFIX):
+                seen.functions[fn["FunctionName"]] = fn
+    for job in glue.get_jobs()["Jobs"]:
+        if job["Name"].startswith(PREFIX):
+            seen.glue_jobs[job["Name"]] = job
+    for database in glue.get_databases()["DatabaseList"]:
+        if database["Name"].startswith(ours):
+            tables = glue.get_tables(DatabaseName=database["Name"])["TableList"]
+            seen.glue_databases[database["Name"]] = sorted(t["Name"] for t in tables)
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        if machine["name"].startswith(PREFIX):
+            described = sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])
+            seen.state_machines[machine["name"]] = described["definition"]
+    seen.workgroups = sorted(group["Name"] for group in athena.list_work_groups()["WorkGroups"]
+                             if group["Name"].startswith(PREFIX))
+    return seen
+
+
+@dataclass
+class Cycle:
+    """The record of one apply → check → destroy cycle."""
+
+    dist: Path
+    outputs: dict[str, Any]
+    published: list[str]
+    after_apply: Seen
+    after_destroy: Seen
+    state_after_destroy: list[str]
+    emulator_process: Any
+    endpoint: str
+    steps: list[Any]
+
+
+def _require_terraform() -> None:
+    if shutil.which("terraform"):
+        return
+    if os.environ.get("C360_SKIP_TERRAFORM") == "1":
+        pytest.skip("terraform is not installed and C360_SKIP_TERRAFORM=1")
+    pytest.fail("terraform is not on PATH (need >= 1.11); install it or set "
+                "C360_SKIP_TERRAFORM=1 to skip the Terraform tests explicitly", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def cycle(tmp_path_factory: pytest.TempPathFactory) -> Cycle:
+    """Build, apply, look, destroy, look, stop: once per session (per xdist group)."""
+    _require_terraform()
+    script = _apply_local_script()
+    dist = tmp_path_factory.mktemp("dist") / VERSION
+    build(VERSION, dist)
+    record: dict[str, Any] = {}
+
+    def between(deployment: Any, emulator: Any) -> None:
+        record["outputs"] = deployment.outputs()
+        record["after_apply"] = look(emulator)
+        record["process"], record["endpoint"] = emulator.process, emulator.endpoint
+
+    def after(deployment: Any, emulator: Any) -> None:
+        record["after_destroy"] = look(emulator)
+
+    try:
+        deployment = script.run(dist, PLUGIN_DIR, between=between, after=after,
+                                workdir=tmp_path_factory.mktemp("tf-local"))
+    except script.ApplyLocalError as exc:
+        notes = "\n".join(getattr(exc, "__notes__", []))
+        pytest.fail(f"{exc}\n{notes}", pytrace=False)
+    return Cycle(
+        dist=dist, outputs=record["outputs"], published=deployment.published,
+        after_apply=record["after_apply"], after_destroy=record["after_destroy"],
+        state_after_destroy=deployment.state(), emulator_process=record["process"],
+        endpoint=record["endpoint"], steps=deployment.steps,
+    )
+
+
+def _b64_sha256(path: Path) -> str:
+    return base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+
+
+def _named(key: str) -> str:
+    """The naming convention: `<prefix>-<key with hyphens>`."""
+    return f"{PREFIX}-{key.replace('_', '-')}"
+
+
+# --- after apply -------------------------------------------------------------
+
+
+def test_apply_creates_one_bucket_per_layer_named_prefix_layer(cycle: Cycle) -> None:
+    buckets = cycle.outputs["bucket_names"]
+    assert {"raw", "stage", "analytics", "sandbox", "artifacts", "logs"} <= set(buckets)
+    assert buckets == {layer: f"{PREFIX}-{layer}" for layer in buckets}
+    assert set(cycle.after_apply.buckets) == set(buckets.values())
+
+
+def test_publish_puts_every_built_artifact_under_its_versioned_key(cycle: Cycle) -> None:
+    expected = {
+        "/".join([path.relative_to(cycle.dist).parts[0], VERSION,
+                  *path.relative_to(cycle.dist).parts[1:]])
+        for path in cycle.dist.rglob("*") if path.is_file() and path.name != "VERSION"
+    }
+    assert f"lambdas/{VERSION}/profile_api.zip" in expected
+    assert f"wheel/{VERSION}/c360-{c360.__version__}-py3-none-any.whl" in expected
+    assert set(cycle.published) == expected
+    assert set(cycle.after_apply.buckets[cycle.outputs["artifacts_bucket"]]) == expected
+
+
+def test_apply_deploys_every_lambda_from_its_built_zip(cycle: Cycle) -> None:
+    names = cycle.outputs["lambda_function_names"]
+    assert {"crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest",
+            "profile_api"} <= set(names)
+    assert names == {fn: _named(fn) for fn in names}
+    assert set(cycle.after_apply.functions) == set(names.values())
+    for fn, name in names.items():
+        deployed = cycle.after_apply.functions[name]
+        zip_path = cycle.dist / "lambdas" / f"{fn}.zip"
+        assert deployed["CodeSha256"] == _b64_sha256(zip_path), fn
+        assert deployed["CodeSize"] == zip_path.stat().st_size, fn
+
+
+def test_apply_wires_lambda_environment_to_the_deployed_buckets(cycle: Cycle) -> None:
+    crm_ingest = cycle.after_apply.functions[_named("crm_ingest")]
+    variables = crm_ingest["Environment"]["Variables"]
+    assert variables["C360_RAW_BUCKET"] == cycle.outputs["bucket_names"]["raw"]
+    assert variables["C360_CRM_API_FUNCTION"] == _named("crm_api")
+
+
+def test_apply_creates_the_profiles_table_keyed_pk_sk_on_demand(cycle: Cycle) -> None:
+    name = cycle.outputs["profiles_table_name"]
+    assert name == f"{PREFIX}-customer-profiles"
+    assert set(cycle.after_apply.tables) == {name}
+    table = cycle.after_apply.tables[name]
+    assert {(k["AttributeName"], k["KeyType"]) for k in table["KeySchema"]} == {
+        ("pk", "HASH"), ("sk", "RANGE")}
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_apply_creates_glue_jobs_running_their_versioned_scripts(cycle: Cycle) -> None:
+    names = cycle.outputs["glue_job_names"]
+    assert {"conform", "extract_core_banking", "load_profiles", "sandbox_export"} <= set(names)
+    assert names == {job: _named(job) for job in names}
+    assert set(cycle.after_apply.glue_jobs) == set(names.values())
+    artifacts = cycle.outputs["artifacts_bucket"]
+    for job, name in names.items():
+        command = cycle.after_apply.glue_jobs[name]["Command"]
+        assert command["ScriptLocation"] == f"s3://{artifacts}/jobs/{VERSION}/glue/{job}.py"
+
+
+def test_apply_creates_a_glue_database_per_layer_and_stage_tables_per_contract(
+        cycle: Cycle) -> None:
+    databases = cycle.outputs["database_names"]
+    assert databases == {layer: f"c360_local_{layer}" for layer in
+                         ("raw", "stage", "analytics", "sandbox")}
+    assert set(cycle.after_apply.glue_databases) == set(databases.values())
+    assert cycle.after_apply.glue_databases[databases["stage"]] == sorted(
+        f"stg_{dataset}" for dataset in load_contracts())
+
+
+def test_apply_creates_the_state_machines_with_every_reference_deployed(cycle: Cycle) -> None:
+    arns = cycle.outputs["state_machine_arns"]
+    assert set(arns) == {"hourly", "daily", "weekly"}
+    assert set(cycle.after_apply.state_machines) == {f"{PREFIX}-{s}" for s in arns}
+    function_arns = {fn["FunctionArn"] for fn in cycle.after_apply.functions.values()}
+    for name, definition in cycle.after_apply.state_machines.items():
+        assert "${" not in definition, name
+        parameters = _task_parameters(json.loads(definition))
+        assert {p["FunctionName"] for p in parameters if "FunctionName" in p} <= function_arns
+        assert {p["JobName"] for p in parameters if "JobName" in p} <= set(
+            cycle.after_apply.glue_jobs)
+        assert {p["WorkGroup"] for p in parameters if "WorkGroup" in p} <= set(
+            cycle.after_apply.workgroups), name
+
+
+def test_apply_creates_the_athena_workgroup_the_state_machines_use(cycle: Cycle) -> None:
+    assert cycle.after_apply.workgroups == [f"{PREFIX}-analytics"]
+
+
+def _task_parameters(node: Any) -> list[dict[str, Any]]:
+    """Every `Parameters` object of every state, nested Parallel branches included."""
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("Parameters"), dict):
+            found.append(node["Parameters"])
+        for value in node.values():
+            found.extend(_task_parameters(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_task_parameters(value))
+    return found
+
+
+# --- after destroy ----------------------------------------------------------------
+
+
+def test_destroy_leaves_no_resource_of_the_env_in_the_emulator(cycle: Cycle) -> None:
+    assert cycle.after_destroy == Seen()
+
+
+def test_destroy_empties_the_terraform_state(cycle: Cycle) -> None:
+    assert cycle.state_after_destroy == []
+
+
+def test_the_emulator_is_stopped_after_the_cycle(cycle: Cycle) -> None:
+    assert cycle.emulator_process.poll() is not None
+    url = urlparse(cycle.endpoint)
+    assert url.hostname == "127.0.0.1"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((url.hostname, url.port), timeout=2).close()
