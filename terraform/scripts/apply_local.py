@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -234,7 +235,9 @@ def run(dist: Path, plugin_dir: str = DEFAULT_PLUGIN_DIR, extra_vars: Sequence[s
     `between(deployment, emulator)` runs after the full apply and before
     destroy, `after(deployment, emulator)` after destroy while the emulator
     still runs. Destroy runs whenever init succeeded, even if apply or the
-    check failed; the emulator is stopped in every case.
+    check failed; the emulator is stopped in every case. Without `workdir`, a
+    temporary one is used and removed after a successful run (kept, with its
+    terraform.log, after a failure).
     """
     if not Path(plugin_dir).is_dir():
         raise ApplyLocalError(f"TF_PLUGIN_DIR={plugin_dir} does not exist (provider mirror)")
@@ -261,6 +264,8 @@ def run(dist: Path, plugin_dir: str = DEFAULT_PLUGIN_DIR, extra_vars: Sequence[s
         deployment.destroy()
         if after is not None:
             after(deployment, emulator)
+    if workdir is None:  # ours, and all went well: leave nothing behind (kept on failure)
+        shutil.rmtree(scratch, ignore_errors=True)
     return deployment
 
 
