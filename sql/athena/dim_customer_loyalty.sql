@@ -189,10 +189,11 @@ inputs as (
         c.customer_id,
         r.relationship_start_date,
         case
-            when r.relationship_start_date is not null then
+            when r.relationship_start_date is not null then cast(
                 (year(b.as_of) * 12 + month(b.as_of))
                 - (year(r.relationship_start_date) * 12 + month(r.relationship_start_date))
                 - case when day(b.as_of) < day(r.relationship_start_date) then 1 else 0 end
+                as integer)
         end as tenure_months,
         fl.first_interaction_at,
         fl.last_interaction_at,

@@ -27,14 +27,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from c360.contracts import Column, Contract
 from c360.ingest.validate import CONTROL_TOTALS, CsvTrailer, FixedWidthTrailer
 from c360.privacy.identifiers import COLUMN_KINDS
 from c360.privacy.ledger import Matcher
-from c360.privacy.tables import purge
 
 
 @dataclass(frozen=True)
@@ -59,6 +55,9 @@ def redact(contract: Contract, name: str, data: bytes, matcher: Matcher) -> Reda
     """`data` (a RAW file of `contract`'s dataset called `name`) without erased records."""
     fmt = contract.raw.format
     if fmt == "parquet" or name.endswith(".parquet"):
+        # Arrow is imported only for Parquet: the ingest Lambdas (JSON/CSV only) ship without it.
+        import pyarrow as pa
+
         try:
             return _parquet(contract, data, matcher)
         except (pa.ArrowException, OSError):
@@ -258,6 +257,11 @@ def _put(line: str, where: tuple[int, int], number: int) -> str:
 
 
 def _parquet(contract: Contract, data: bytes, matcher: Matcher) -> Redacted:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from c360.privacy.tables import purge
+
     table = pq.read_table(pa.BufferReader(data))
     renamed = {c.source: c.name for c in contract.columns if c.name in COLUMN_KINDS}
     view = table.rename_columns([renamed.get(n, n) for n in table.column_names])
