@@ -45,7 +45,14 @@ setup: $(STAMP) $(ASL_TOOLS) browser ## create .venv and install c360 with all e
 demo: setup ## run the whole pipeline locally on the embedded default and print a sample profile
 	$(VENV)/bin/c360 demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --workdir $(DEMO_DIR)
 
-test: setup ## run the test suite (unit, engine parity, end to end)
+# Suites marked `slow` (whole-pipeline Spark parity, crash recovery, erasure end to end,
+# terraform apply to the emulator) run in CI (CI=true) and with `make test-all`.
+TEST_SELECTION := $(if $(filter true 1,$(CI)),,-m "not slow")
+
+test: setup ## run the test suite (CI=true adds the slow suites)
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup $(TEST_SELECTION) tests
+
+test-all: setup ## every suite, slow ones included (what CI runs)
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup tests
 
 lint: setup ## ruff + mypy

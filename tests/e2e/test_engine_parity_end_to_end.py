@@ -7,7 +7,8 @@ import pytest
 
 from c360.lake import Lake
 
-pytestmark = pytest.mark.spark
+# The whole pipeline twice (~3 min): CI runs it; `make test` on a laptop leaves it out.
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 
 def _tables(settings) -> list[str]:

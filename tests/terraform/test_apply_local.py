@@ -35,7 +35,7 @@ import c360
 from c360.build import build
 from c360.contracts import load_contracts
 
-pytestmark = [pytest.mark.terraform, pytest.mark.emulator,
+pytestmark = [pytest.mark.terraform, pytest.mark.emulator, pytest.mark.slow,
               pytest.mark.xdist_group("terraform_apply_local")]
 
 ROOT = Path(__file__).resolve().parents[2]
