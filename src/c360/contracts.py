@@ -140,11 +140,13 @@ def _require(doc: dict[str, Any], key: str, path: Path, where: str = "") -> Any:
 def _parse(doc: dict[str, Any], path: Path) -> Contract:
     dataset = str(_require(doc, "dataset", path))
     if not DATASET_PATTERN.match(dataset):
-        raise ContractError(f"{path}: field 'dataset' must look like <source>_<entity>, got {dataset!r}")
+        raise ContractError(
+            f"{path}: field 'dataset' must look like <source>_<entity>, got {dataset!r}")
     source = str(_require(doc, "source", path))
     entity = str(_require(doc, "entity", path))
     if dataset != f"{source}_{entity}":
-        raise ContractError(f"{path}: field 'dataset' must equal '<source>_<entity>' ({source}_{entity})")
+        raise ContractError(
+            f"{path}: field 'dataset' must equal '<source>_<entity>' ({source}_{entity})")
     raw = _parse_raw(_require(doc, "raw", path), path)
     columns_doc = _require(doc, "columns", path)
     if not isinstance(columns_doc, list) or not columns_doc:
@@ -191,7 +193,8 @@ def _parse_raw(doc: Any, path: Path) -> RawSpec:
         parsed = []
         for i, item in enumerate(items):
             try:
-                parsed.append(FixedWidthField(str(item["name"]), int(item["start"]), int(item["length"])))
+                parsed.append(
+                    FixedWidthField(str(item["name"]), int(item["start"]), int(item["length"])))
             except (KeyError, TypeError, ValueError):
                 raise ContractError(
                     f"{path}: field 'raw.layout[{i}]' needs name, start (1-based) and length"
@@ -230,7 +233,8 @@ def _parse_column(doc: Any, index: int, path: Path, raw: RawSpec) -> Column:
         try:
             re.compile(str(checks["pattern"]))
         except re.error as exc:
-            raise ContractError(f"{path}: field '{where}checks.pattern' is not a regex ({exc})") from None
+            raise ContractError(
+                f"{path}: field '{where}checks.pattern' is not a regex ({exc})") from None
     normalize = doc.get("normalize")
     if normalize is not None and normalize not in ("upper", "lower", "trim", "digits"):
         raise ContractError(f"{path}: field '{where}normalize' must be upper|lower|trim|digits")

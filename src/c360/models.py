@@ -45,11 +45,12 @@ class Model:
         names = {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
         return tuple(sorted(names))
 
-    def parse(self) -> exp.Expression:
+    def parse(self) -> exp.Expr:
         try:
             tree = sqlglot.parse_one(self.sql, read=self.dialect)
         except sqlglot.errors.ParseError as exc:
-            raise ModelError(f"{self.path or self.table}: cannot parse {self.dialect} SQL: {exc}") from None
+            where = self.path or self.table
+            raise ModelError(f"{where}: cannot parse {self.dialect} SQL: {exc}") from None
         if tree is None:
             raise ModelError(f"{self.path or self.table}: empty model")
         return tree
@@ -60,7 +61,7 @@ class Model:
         return tree.sql(dialect=dialect, pretty=False)
 
 
-def bind(tree: exp.Expression, params: Mapping[str, object]) -> exp.Expression:
+def bind(tree: exp.Expr, params: Mapping[str, object]) -> exp.Expr:
     """Replace `:name` placeholders with literal values; unknown names are an error."""
     wanted = {p.name for p in tree.find_all(exp.Placeholder) if p.name}
     missing = wanted - set(params)
@@ -101,7 +102,7 @@ def hive_script(model: Model) -> str:
     return f"{header}; do not edit.\n{script}"
 
 
-def _literal(value: object) -> exp.Expression:
+def _literal(value: object) -> exp.Expr:
     if isinstance(value, bool):
         return exp.Boolean(this=value)
     if isinstance(value, int | float):

@@ -26,7 +26,8 @@ def test_every_step_of_the_daily_schedule_succeeds(duckdb_run) -> None:
     _, manifest = duckdb_run
     assert manifest.status == "succeeded"
     assert [s.status for s in manifest.steps] == ["succeeded"] * len(manifest.steps)
-    assert {"c360_customer_profile", "sbx_c360_customer_profile"} <= {s.step for s in manifest.steps}
+    steps = {s.step for s in manifest.steps}
+    assert {"c360_customer_profile", "sbx_c360_customer_profile"} <= steps
 
 
 def test_conform_counts_reconcile_for_every_dataset(duckdb_run) -> None:

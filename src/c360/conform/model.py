@@ -31,7 +31,7 @@ def _str(value: str) -> exp.Literal:
     return exp.Literal.string(value)
 
 
-def _json_is_valid(line: exp.Expression, target_dialect: str) -> exp.Expression:
+def _json_is_valid(line: exp.Expr, target_dialect: str) -> exp.Expr:
     if target_dialect == "duckdb":
         # An unknown (anonymous) function survives Spark → DuckDB transpilation verbatim.
         return exp.Anonymous(this="json_valid", expressions=[line])
@@ -40,13 +40,13 @@ def _json_is_valid(line: exp.Expression, target_dialect: str) -> exp.Expression:
                                expression=exp.Null()))
 
 
-def _raw_text(contract: Contract, column: Column, target_dialect: str) -> exp.Expression:
+def _raw_text(contract: Contract, column: Column, target_dialect: str) -> exp.Expr:
     """The column's raw value as trimmed text, NULL when empty."""
     fmt = contract.raw.format
     if fmt == "jsonl":
         path = "$." + column.source
         # Guarded so a malformed line yields NULLs (and a reason) instead of an error.
-        value: exp.Expression = exp.Case(ifs=[exp.If(
+        value: exp.Expr = exp.Case(ifs=[exp.If(
             this=_json_is_valid(_col("line"), target_dialect),
             true=exp.JSONExtractScalar(this=_col("line"), expression=_str(path)),
         )])
@@ -79,7 +79,7 @@ def _spark_format(fmt: str) -> str:
     return fmt
 
 
-def _typed(raw: exp.Expression, column: Column) -> exp.Expression:
+def _typed(raw: exp.Expr, column: Column) -> exp.Expr:
     """Raw text → contract type; NULL when it does not parse (never an error)."""
     if column.type == "string":
         return raw
@@ -95,10 +95,10 @@ def _typed(raw: exp.Expression, column: Column) -> exp.Expression:
     return exp.TryCast(this=raw, to=exp.DataType.build(type_sql, dialect=SPARK))
 
 
-def _failures(column: Column, raw_name: str, typed_name: str) -> list[exp.Expression]:
+def _failures(column: Column, raw_name: str, typed_name: str) -> list[exp.Expr]:
     """One CASE per rule: the reason text when the rule fails, else NULL."""
     raw, typed = _col(raw_name), _col(typed_name)
-    reasons: list[tuple[exp.Expression, str]] = []
+    reasons: list[tuple[exp.Expr, str]] = []
     if not column.nullable:
         reasons.append((exp.Is(this=raw, expression=exp.Null()), f"{column.name}: required"))
     if column.type != "string":
@@ -113,7 +113,8 @@ def _failures(column: Column, raw_name: str, typed_name: str) -> list[exp.Expres
         reasons.append((exp.and_(present, exp.Not(this=inside)),
                         f"{column.name}: not an allowed value"))
     if "pattern" in checks:
-        match = exp.RegexpLike(this=exp.cast(typed, "string"), expression=_str(str(checks["pattern"])))
+        pattern = _str(str(checks["pattern"]))
+        match = exp.RegexpLike(this=exp.cast(typed, "string"), expression=pattern)
         reasons.append((exp.and_(present, exp.Not(this=match)),
                         f"{column.name}: does not match pattern"))
     if "min" in checks:
@@ -125,7 +126,7 @@ def _failures(column: Column, raw_name: str, typed_name: str) -> list[exp.Expres
     return [exp.Case(ifs=[exp.If(this=cond, true=_str(text))]) for cond, text in reasons]
 
 
-def _bound(value: object) -> exp.Expression:
+def _bound(value: object) -> exp.Expr:
     if isinstance(value, int | float):
         return exp.Literal.number(value)
     text = str(value)
@@ -140,9 +141,10 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
     The text is Spark SQL (what the Glue job runs); the DuckDB engine transpiles it.
     """
     raw_cols = [
-        exp.alias_(_raw_text(contract, c, target_dialect), f"_raw_{c.name}") for c in contract.columns
+        exp.alias_(_raw_text(contract, c, target_dialect), f"_raw_{c.name}")
+        for c in contract.columns
     ]
-    extra: list[exp.Expression] = []
+    extra: list[exp.Expr] = []
     if contract.raw.format == "jsonl":
         extra.append(exp.alias_(_json_is_valid(_col("line"), target_dialect), "_json_valid"))
     else:
@@ -162,7 +164,7 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
                        "_json_valid", "_source_file")
     typed = typed.from_("source")
 
-    failures: list[exp.Expression] = []
+    failures: list[exp.Expr] = []
     for c in contract.columns:
         failures.extend(_failures(c, f"_raw_{c.name}", c.name))
     # concat_ws skips NULLs in both Spark and DuckDB: kept anonymous so it is never rewritten.

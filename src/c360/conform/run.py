@@ -29,7 +29,9 @@ class ConformResult:
         return self.rows_in == self.rows_staged + self.rows_quarantined
 
 
-def raw_files(contract: Contract, raw_root: Path, excluded: frozenset[str] = frozenset()) -> list[str]:
+def raw_files(
+    contract: Contract, raw_root: Path, excluded: frozenset[str] = frozenset()
+) -> list[str]:
     """Every landed file of the dataset, sorted; `excluded` files were rejected at ingest."""
     base = raw_root / contract.raw.path
     suffixes = RAW_SUFFIXES[contract.raw.format]

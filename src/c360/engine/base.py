@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, final
+from typing import TYPE_CHECKING, Self, TypeVar, final
 
 import pyarrow as pa
 
@@ -22,6 +22,9 @@ from c360.models import Model
 
 if TYPE_CHECKING:
     from c360.config import Settings
+
+
+T = TypeVar("T")
 
 
 class EngineError(RuntimeError):
@@ -189,7 +192,7 @@ class Engine(ABC):
             return sql
         return sqlglot.transpile(sql, read=dialect, write=self.dialect)[0]
 
-    def _guard(self, table: str, sql: str, action):  # type: ignore[no-untyped-def]
+    def _guard(self, table: str, sql: str, action: Callable[[], T]) -> T:
         try:
             return action()
         except EngineError:
@@ -198,7 +201,7 @@ class Engine(ABC):
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise EngineError(f"{self.name}: {table}: {first}\n  SQL: {sql[:2000]}") from exc
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -78,7 +78,7 @@ class DuckDBEngine(Engine):
                 r[0] for r in self.con.execute(f"describe select * from ({rel})").fetchall()
             }
             cols = [
-                (f"cast({c} as varchar) as {c}" if c in present else f"cast(null as varchar) as {c}")
+                f"cast({c if c in present else 'null'} as varchar) as {c}"
                 for c in source.columns
             ]
             rel = f"select {', '.join(cols)}, _source_file from ({rel})"

@@ -99,10 +99,11 @@ class SparkEngine(Engine):
         else:
             raise ValueError(f"unknown raw format {source.format!r}")
         if "_source_file" not in df.columns:
-            df = df.withColumn("_source_file", F.regexp_replace(F.input_file_name(), "^file://", ""))
+            path = F.regexp_replace(F.input_file_name(), "^file://", "")
+            df = df.withColumn("_source_file", path)
         if source.columns and source.format in ("csv", "parquet"):
             cols = [
-                (F.col(c).cast("string") if c in df.columns else F.lit(None).cast("string")).alias(c)
+                (F.col(c) if c in df.columns else F.lit(None)).cast("string").alias(c)
                 for c in source.columns
             ]
             df = df.select(*cols, "_source_file")

@@ -282,7 +282,7 @@ def _format_call(sql: str) -> str:
     return f"States.Format('{template}', {', '.join(args)})"
 
 
-def _output_columns(tree: exp.Expression) -> list[str]:
+def _output_columns(tree: exp.Expr) -> list[str]:
     """Column names a model produces, following `select * from <cte>` to that CTE."""
     if not isinstance(tree, exp.Select):
         return []

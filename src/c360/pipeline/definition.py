@@ -61,7 +61,8 @@ def topological_order(steps: list[Step], external: frozenset[str] = frozenset())
     for step in steps:
         for out in step.outputs:
             if out in producer:
-                raise PipelineError(f"{out} is produced by both {producer[out].name} and {step.name}")
+                first = producer[out].name
+                raise PipelineError(f"{out} is produced by both {first} and {step.name}")
             producer[out] = step
     for step in steps:
         for name in step.inputs:
