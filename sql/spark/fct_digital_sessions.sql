@@ -29,9 +29,15 @@ linked as (
     join devices as d on d.device_id = e.device_id
 ),
 
+sessioned as (
+    select session_id as session_key, *
+    from linked
+    where session_id is not null
+),
+
 unsessioned as (
     select
-        event_id,
+        *,
         case
             when lag(event_time) over w is null then 1
             when timestampdiff(SECOND, lag(event_time) over w, event_time) > 1800 then 1
@@ -44,22 +50,19 @@ unsessioned as (
 
 gap_sessions as (
     select
-        u.event_id,
-        sum(u.starts_session) over (
-            partition by l.device_id order by l.event_time, l.event_id
+        concat(device_id, '#', cast(sum(starts_session) over (
+            partition by device_id order by event_time, event_id
             rows between unbounded preceding and current row
-        ) as gap_session_number
-    from unsessioned as u
-    join linked as l on l.event_id = u.event_id
+        ) as string)) as session_key,
+        customer_id, event_id, event_time, received_at, device_id, session_id, channel,
+        event_type, page, search_term, product_type
+    from unsessioned
 ),
 
 keyed as (
-    select
-        coalesce(l.session_id, concat(l.device_id, '#', cast(g.gap_session_number as string)))
-            as session_key,
-        l.*
-    from linked as l
-    left join gap_sessions as g on g.event_id = l.event_id
+    select * from sessioned
+    union all
+    select * from gap_sessions
 ),
 
 term_counts as (
