@@ -14,6 +14,7 @@ scale, floats bit for bit, timestamps as UTC instants, integer widths ignored.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -75,7 +76,7 @@ def _rows(location: Path) -> tuple[list[str], list[tuple[object, ...]]]:
 
 
 @pytest.fixture(scope="module")
-def lakes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def lakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Lake]]:
     from c360.engine.spark_engine import SparkEngine
     from c360.sources.generator import generate
 
@@ -83,8 +84,6 @@ def lakes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     sources = base / "sources"
     generate(sources, customers=PERSONS, seed=7, logical_date=LOGICAL_DATE)
     duck_settings = Settings(lake_root=base / "duckdb")
-    shared = {o for s in build_steps() if s.name.startswith(("raw_", "stg_"))
-              or s.name in SHARED_STEPS for o in s.outputs}
     # Everything up to and including record linkage, once, on DuckDB.
     run_pipeline(duck_settings, LOGICAL_DATE, sources, "daily",
                  only={s.name for s in build_steps() if s.name.startswith(("raw_", "stg_"))}
@@ -101,7 +100,7 @@ def lakes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                           LOGICAL_DATE, None, base / f"work-{name}")
         for step in _compared_steps():
             step.run(ctx)
-    yield {"duckdb": duck_lake, "spark": spark_lake, "shared": shared}
+    yield {"duckdb": duck_lake, "spark": spark_lake}
     for engine in engines.values():
         engine.close()
 
