@@ -43,7 +43,7 @@ $(ASL_TOOLS): tools/asl/package-lock.json
 setup: $(STAMP) $(ASL_TOOLS) browser ## create .venv and install c360 with all extras (idempotent)
 
 demo: setup ## run the whole pipeline locally on the embedded default and print a sample profile
-	$(VENV)/bin/c360 demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --workdir $(DEMO_DIR)
+	C360_LOG_LEVEL=$${C360_LOG_LEVEL:-WARNING} $(VENV)/bin/c360 demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --workdir $(DEMO_DIR)
 
 # Suites marked `slow` (whole-pipeline Spark parity, crash recovery, erasure end to end,
 # terraform apply to the emulator) run in CI (CI=true) and with `make test-all`.
