@@ -160,7 +160,16 @@ def summary(results: list[dict[str, object]]) -> str:
         steps = sorted(r["steps"], key=lambda s: -s["seconds"])[:6]  # type: ignore[index]
         top.append(f"- {r['engine']} {r['customers']:,}: " + ", ".join(
             f"{s['step']} {s['seconds']}" for s in steps))
-    return "\n".join(lines + top) + "\n"
+    hourly = ["", "Hourly run with a delta (bench/hourly_bench.py):", ""]
+    for path in sorted(RESULTS.glob("hourly-*.json")):
+        h = json.loads(path.read_text())
+        hourly.append(
+            f"- {h['engine']} {h['customers']:,}: {h['delta_share']:.0%} delta "
+            f"({h['crm_records_changed']} CRM records, {h['events_replayed']:,} events, "
+            f"{h['customers_recomputed']:,} customers recomputed): hourly "
+            f"{h['hourly_wall_seconds']} s vs daily {h['daily_wall_seconds']} s "
+            f"= {h['hourly_to_daily']:.0%}")
+    return "\n".join(lines + top + (hourly if len(hourly) > 3 else [])) + "\n"
 
 
 def main() -> None:
@@ -168,8 +177,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--engines", nargs="+", default=["duckdb", "spark"])
     parser.add_argument("--large", action="store_true", help="also run 1,000,000 customers")
+    parser.add_argument("--summary-only", action="store_true",
+                        help="only rewrite summary.md from the results on disk")
     args = parser.parse_args()
-    sizes = [*args.sizes, *([1_000_000] if args.large else [])]
+    sizes = [] if args.summary_only else [*args.sizes, *([1_000_000] if args.large else [])]
     results = []
     for customers in sizes:
         sources = sources_for(customers)
