@@ -8,7 +8,8 @@ model's own), and the Python steps that read through the engine (segments, sandb
 Record linkage itself is shared input: its backend is chosen per engine by design.
 
 Tables are compared as sorted rows with exact values: decimals as Decimal with their
-scale, floats bit for bit, timestamps as UTC instants, integer widths ignored.
+scale, floats bit for bit, timestamps as UTC instants; column types must match too
+(timestamp unit/zone and string width aside).
 """
 
 from __future__ import annotations
@@ -68,11 +69,27 @@ def _canonical(value: object) -> object:
     return (type(value).__name__, value)
 
 
+def _type_name(dtype: pa.DataType) -> str:
+    """Arrow type, with the differences Parquet writers may take liberties with removed."""
+    if pa.types.is_timestamp(dtype):
+        return "timestamp"
+    if pa.types.is_large_string(dtype):
+        return "string"
+    if pa.types.is_dictionary(dtype):
+        return _type_name(dtype.value_type)
+    return str(dtype)
+
+
 def _rows(location: Path) -> tuple[list[str], list[tuple[object, ...]]]:
     table: pa.Table = ds.dataset(str(location), format="parquet", partitioning="hive").to_table()
     names = sorted(table.column_names)
     rows = [tuple(_canonical(row[n]) for n in names) for row in table.to_pylist()]
     return names, sorted(rows, key=repr)
+
+
+def _types(location: Path) -> dict[str, str]:
+    schema = ds.dataset(str(location), format="parquet", partitioning="hive").schema
+    return {f.name: _type_name(f.type) for f in schema}
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +130,9 @@ def test_engines_produce_identical_table(lakes: dict[str, Lake], table: str) -> 
     duck_names, duck_rows = _rows(Path(lakes["duckdb"].location(table)))
     spark_names, spark_rows = _rows(Path(lakes["spark"].location(table)))
     assert duck_names == spark_names
+    duck_types = _types(Path(lakes["duckdb"].location(table)))
+    spark_types = _types(Path(lakes["spark"].location(table)))
+    assert {c: (t, spark_types[c]) for c, t in duck_types.items() if t != spark_types[c]} == {}
     assert len(duck_rows) == len(spark_rows)
     assert len(duck_rows) > 0, f"{table} is empty: the comparison would prove nothing"
     for duck_row, spark_row in zip(duck_rows, spark_rows, strict=True):
