@@ -23,7 +23,8 @@ _SESSION: Any = None
 def local_spark_session(threads: int = 2) -> Any:
     """One process-wide local SparkSession (Spark allows one per JVM)."""
     global _SESSION
-    if _SESSION is not None:
+    # A job adapter run in-process (tests) may stop the session: start a new one then.
+    if _SESSION is not None and _SESSION.sparkContext._jsc is not None:
         return _SESSION
     try:
         from pyspark.sql import SparkSession

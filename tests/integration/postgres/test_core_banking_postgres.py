@@ -235,6 +235,7 @@ JDBC_JAR = Path("/usr/share/java/postgresql.jar")
 
 
 @pytest.mark.spark
+@pytest.mark.own_jvm
 def test_spark_jdbc_extract_lands_the_same_rows_as_the_copy_extract(bank, tmp_path):
     if not JDBC_JAR.is_file():
         pytest.skip(f"PostgreSQL JDBC driver missing ({JDBC_JAR}): "
@@ -243,6 +244,11 @@ def test_spark_jdbc_extract_lands_the_same_rows_as_the_copy_extract(bank, tmp_pa
 
     from c360.ingest.core_banking import spark_extract_to_raw
 
+    # spark.jars only applies to a new SparkContext: stop a session an earlier test left
+    # in this worker (c360's local session starts again on next use).
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
     spark = (SparkSession.builder.master("local[2]").appName("jdbc-extract-test")
              .config("spark.ui.enabled", "false").config("spark.jars", str(JDBC_JAR))
              .config("spark.sql.shuffle.partitions", "2").getOrCreate())

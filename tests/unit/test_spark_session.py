@@ -1,0 +1,14 @@
+"""The shared local SparkSession survives a job adapter that stops it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.spark
+
+
+def test_local_spark_session_starts_again_after_a_job_stopped_it() -> None:
+    from c360.engine.spark_engine import local_spark_session
+
+    local_spark_session().stop()
+    assert local_spark_session().range(3).count() == 3
