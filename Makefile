@@ -52,11 +52,11 @@ TEST_MARKS := $(if $(filter true 1,$(CI)),not own_jvm,not slow and not own_jvm)
 # Tests marked own_jvm need a JVM started with their spark.jars: a second pytest process.
 test: setup ## run the test suite (CI=true adds the slow suites)
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup -m "$(TEST_MARKS)" tests
-	$(VENV)/bin/pytest -q -p no:xdist -m own_jvm tests
+	$(VENV)/bin/pytest -q -n 0 -m own_jvm tests
 
 test-all: setup ## every suite, slow ones included (what CI runs)
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup -m "not own_jvm" tests
-	$(VENV)/bin/pytest -q -p no:xdist -m own_jvm tests
+	$(VENV)/bin/pytest -q -n 0 -m own_jvm tests
 
 lint: setup ## ruff + mypy
 	$(VENV)/bin/ruff check src tests jobs lambdas
