@@ -68,19 +68,20 @@ def topological_order(steps: list[Step], external: frozenset[str] = frozenset())
         for name in step.inputs:
             if name not in producer and name not in external:
                 raise PipelineError(f"step {step.name}: input {name} has no producer")
-    done: set[str] = set(external)
+    # A step is ready once every input produced in this list has its producer ordered;
+    # other inputs are external (already in the lake).
     ordered: list[Step] = []
+    placed: set[str] = set()
     pending = list(steps)
     while pending:
-        ready = [s for s in pending if all(i in done or i not in producer for i in s.inputs)]
-        ready = [s for s in ready if all(producer[i].name in {o.name for o in ordered}
-                                         for i in s.inputs if i in producer)]
+        ready = [s for s in pending
+                 if all(producer[i].name in placed for i in s.inputs if i in producer)]
         if not ready:
             names = ", ".join(s.name for s in pending)
             raise PipelineError(f"dependency cycle among: {names}")
         for step in ready:
             ordered.append(step)
-            done.update(step.outputs)
+            placed.add(step.name)
             pending.remove(step)
     return ordered
 
