@@ -80,6 +80,9 @@ class Contract:
     """Newest-first ordering used to keep one row per key (deterministic: keys break ties)."""
     columns: tuple[Column, ...]
     path: Path
+    append_only: bool = False
+    """Records never change once delivered (events): an hourly run conforms only its own
+    deliveries and quarantines a record whose key is already staged (`conform.run`)."""
 
     @property
     def stage_table(self) -> str:
@@ -167,7 +170,11 @@ def _parse(doc: dict[str, Any], path: Path) -> Contract:
             raise ContractError(f"{path}: field 'order_by' names unknown column {col!r}")
         if len(term.split()) > 1 and term.split()[1].lower() not in ("asc", "desc"):
             raise ContractError(f"{path}: field 'order_by' term {term!r} must end in asc|desc")
+    append_only = doc.get("append_only", False)
+    if not isinstance(append_only, bool):
+        raise ContractError(f"{path}: field 'append_only' must be true or false")
     return Contract(
+        append_only=append_only,
         dataset=dataset,
         source=source,
         entity=entity,

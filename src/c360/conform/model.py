@@ -40,16 +40,44 @@ def _json_is_valid(line: exp.Expr, target_dialect: str) -> exp.Expr:
                                expression=exp.Null()))
 
 
+# DuckDB parses each JSON line once into a list of every contract field (`_fields`).
+_PARSED_FIELDS = "_fields"
+
+
+def _parsed_json_lines(contract: Contract, raw_view: str) -> exp.Select:
+    """DuckDB: each JSON line parsed once into `_fields`, a list of every contract field.
+
+    `json_extract_string(line, [paths])` parses a line once for all fields (one `->>`
+    per field parses it once per field). The CTE holding it is MATERIALIZED: inlined,
+    DuckDB would repeat the parse for every `list_extract` of it. Spark keeps
+    `get_json_object` per field (the Glue job's text).
+    """
+    paths = exp.Array(expressions=[_str("$." + c.source) for c in contract.columns])
+    # Guarded so a malformed line yields NULLs (and a reason) instead of an error.
+    fields = exp.Case(ifs=[exp.If(
+        this=_json_is_valid(_col("line"), "duckdb"),
+        true=exp.Anonymous(this="json_extract_string", expressions=[_col("line"), paths]),
+    )])
+    return exp.select("line", "_source_file", exp.alias_(fields, _PARSED_FIELDS)).from_(raw_view)
+
+
+def _json_field(contract: Contract, column: Column, target_dialect: str) -> exp.Expr:
+    if target_dialect == "duckdb":
+        index = [c.name for c in contract.columns].index(column.name) + 1
+        return exp.Anonymous(this="list_extract",
+                             expressions=[_col(_PARSED_FIELDS), exp.Literal.number(index)])
+    # Guarded so a malformed line yields NULLs (and a reason) instead of an error.
+    return exp.Case(ifs=[exp.If(
+        this=_json_is_valid(_col("line"), target_dialect),
+        true=exp.JSONExtractScalar(this=_col("line"), expression=_str("$." + column.source)),
+    )])
+
+
 def _raw_text(contract: Contract, column: Column, target_dialect: str) -> exp.Expr:
     """The column's raw value as trimmed text, NULL when empty."""
     fmt = contract.raw.format
     if fmt == "jsonl":
-        path = "$." + column.source
-        # Guarded so a malformed line yields NULLs (and a reason) instead of an error.
-        value: exp.Expr = exp.Case(ifs=[exp.If(
-            this=_json_is_valid(_col("line"), target_dialect),
-            true=exp.JSONExtractScalar(this=_col("line"), expression=_str(path)),
-        )])
+        value: exp.Expr = _json_field(contract, column, target_dialect)
     elif fmt == "fixed_width":
         field = next(f for f in contract.raw.layout if f.name == column.source)
         value = exp.Substring(
@@ -149,7 +177,9 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
         extra.append(exp.alias_(_json_is_valid(_col("line"), target_dialect), "_json_valid"))
     else:
         extra.append(exp.alias_(exp.true(), "_json_valid"))
-    source = exp.select(*raw_cols, *extra, "_source_file").from_(raw_view)
+    parse_once = contract.raw.format == "jsonl" and target_dialect == "duckdb"
+    source = exp.select(*raw_cols, *extra, "_source_file").from_(
+        "parsed" if parse_once else raw_view)
     if contract.raw.format == "fixed_width" and contract.raw.record_type_detail:
         marker = exp.Substring(this=_col("line"), start=exp.Literal.number(1),
                                length=exp.Literal.number(len(contract.raw.record_type_detail)))
@@ -177,34 +207,50 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
         default=row_reason,
     )
 
-    order: list[exp.Ordered] = []
+    checked = exp.select("*", exp.alias_(reason, "_reason")).from_("typed")
+    final = exp.select("*").from_("checked")
+    if parse_once:
+        final = final.with_("parsed", as_=_parsed_json_lines(contract, raw_view),
+                            materialized=True)
+    final = (
+        final.with_("source", as_=source)
+        .with_("typed", as_=typed)
+        .with_("checked", as_=checked)
+    )
+    return final.sql(dialect=SPARK)
+
+
+def _newest_first(contract: Contract) -> str:
+    """ORDER BY of the dedup ranking: the contract's order, then every other column."""
+    terms = []
     for term in contract.order_by:
         name, *direction = term.split()
         desc = bool(direction) and direction[0].lower() == "desc"
-        order.append(exp.Ordered(this=_col(name), desc=desc, nulls_first=not desc))
-    tie_breakers = [c for c in contract.columns if c.name not in contract.keys]
-    order.extend(exp.Ordered(this=_col(f"_raw_{c.name}"), desc=False, nulls_first=True)
-                 for c in tie_breakers)
-    order.append(exp.Ordered(this=_col("_source_file"), desc=False, nulls_first=True))
+        terms.append(f"{name} {'desc nulls last' if desc else 'asc nulls first'}")
+    terms.extend(f"_raw_{c.name} asc nulls first" for c in contract.columns
+                 if c.name not in contract.keys)
+    terms.append("_source_file asc nulls first")
+    return ", ".join(terms)
 
-    checked = exp.select("*", exp.alias_(reason, "_reason")).from_("typed")
-    is_good = exp.EQ(this=_col("_reason"), expression=_str(""))
-    window = exp.Window(
-        this=exp.RowNumber(),
-        # Good and rejected rows are ranked apart: only good rows compete for a key.
-        partition_by=[*[_col(k) for k in contract.keys], is_good.copy()],
-        order=exp.Order(expressions=order),
-    )
-    ranked = exp.select("*", exp.alias_(window, "_rank")).from_("checked")
-    final = (
-        exp.select("*")
-        .from_("ranked")
-        .with_("source", as_=source)
-        .with_("typed", as_=typed)
-        .with_("checked", as_=checked)
-        .with_("ranked", as_=ranked)
-    )
-    return final.sql(dialect=SPARK)
+
+def _same_key(contract: Contract, left: str, right: str) -> str:
+    return " and ".join(f"{left}.{k} <=> {right}.{k}" for k in contract.keys)
+
+
+def duplicates_sql(contract: Contract, view: str) -> str:
+    """Keys held by more than one good row of the conformed `view` (usually few or none)."""
+    keys = ", ".join(contract.keys)
+    return (f"select {keys} from {view} where _reason = '' group by {keys} "
+            "having count(*) > 1")
+
+
+def _ranked_duplicates(contract: Contract, view: str, duplicates: str) -> str:
+    """Good rows whose key is duplicated, with `_rank` (1 = the row that stays)."""
+    keys = ", ".join(contract.keys)
+    return (f"select v.*, row_number() over (partition by {keys} "
+            f"order by {_newest_first(contract)}) as _rank "
+            f"from {view} v left semi join {duplicates} d on {_same_key(contract, 'v', 'd')} "
+            "where v._reason = ''")
 
 
 def _relative_source_file(raw_root: str) -> str:
@@ -213,22 +259,27 @@ def _relative_source_file(raw_root: str) -> str:
     return f"replace(_source_file, {prefix}, '') as _source_file"
 
 
-def stage_projection(contract: Contract, view: str, raw_root: str) -> str:
-    """Good, newest rows: the stg_* table (contract columns + `_source_file`)."""
+def stage_projection(contract: Contract, view: str, duplicates: str, raw_root: str) -> str:
+    """Good rows, the newest per key: the stg_* table (contract columns + `_source_file`).
+
+    Only rows whose key is in `duplicates` are ranked (a window over every row would
+    sort the whole dataset to pick among the few repeated keys).
+    """
     cols = ", ".join([c.name for c in contract.columns] + [_relative_source_file(raw_root)])
-    return parse_one(
-        f"select {cols} from {view} where _reason = '' and _rank = 1", read=SPARK
-    ).sql(SPARK)
+    unique = (f"select {cols} from {view} v left anti join {duplicates} d "
+              f"on {_same_key(contract, 'v', 'd')} where v._reason = ''")
+    newest = (f"select {cols} from ({_ranked_duplicates(contract, view, duplicates)}) "
+              "where _rank = 1")
+    return parse_one(f"{unique} union all {newest}", read=SPARK).sql(SPARK)
 
 
-def quarantine_projection(contract: Contract, view: str, raw_root: str) -> str:
+def quarantine_projection(contract: Contract, view: str, duplicates: str, raw_root: str) -> str:
     """Rejected rows with their reason: the quarantine_* table (raw text kept)."""
-    raw_cols = ", ".join(f"_raw_{c.name} as {c.name}" for c in contract.columns)
+    cols = ", ".join([f"_raw_{c.name} as {c.name}" for c in contract.columns]
+                     + [_relative_source_file(raw_root)])
     keys = ", ".join(contract.keys)
     dup = f"'duplicate: superseded by a newer record with the same {keys}'"
-    return parse_one(
-        f"select {raw_cols}, {_relative_source_file(raw_root)}, "
-        f"case when _reason = '' then {dup} else _reason end as _reason "
-        f"from {view} where _reason <> '' or _rank > 1",
-        read=SPARK,
-    ).sql(SPARK)
+    rejected = f"select {cols}, _reason from {view} where _reason <> ''"
+    superseded = (f"select {cols}, {dup} as _reason from "
+                  f"({_ranked_duplicates(contract, view, duplicates)}) where _rank > 1")
+    return parse_one(f"{rejected} union all {superseded}", read=SPARK).sql(SPARK)

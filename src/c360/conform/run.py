@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from c360.conform.model import conform_sql, quarantine_projection, stage_projection
+from c360.conform.model import (
+    conform_sql,
+    duplicates_sql,
+    quarantine_projection,
+    stage_projection,
+)
 from c360.contracts import Contract
 from c360.engine import Engine, EngineError, RawSource
 
@@ -66,13 +71,86 @@ def conform_dataset(engine: Engine, contract: Contract, files: list[str]) -> Con
         raise EngineError(f"{contract.raw_table}: no raw files under {contract.raw.path}")
     engine.register_raw(contract.raw_table, raw_source(contract, files))
     view = f"conform_{contract.dataset}"
-    engine.register_view(view, conform_sql(contract, contract.raw_table, engine.dialect), "spark")
-    rows_in = engine.count(view)
-    raw_root = engine.lake.layer_roots["raw"]
-    staged = engine.write_table(
-        contract.stage_table, stage_projection(contract, view, raw_root), "spark"
+    # Computed once (parsing, typing, ranking), then projected twice.
+    rows_in = engine.materialize(
+        view, conform_sql(contract, contract.raw_table, engine.dialect), "spark"
     )
-    quarantined = engine.write_table(
-        contract.quarantine_table, quarantine_projection(contract, view, raw_root), "spark"
-    )
+    duplicates = f"{view}_duplicates"
+    try:
+        engine.materialize(duplicates, duplicates_sql(contract, view), "spark")
+        raw_root = engine.lake.layer_roots["raw"]
+        staged = engine.write_table(
+            contract.stage_table, stage_projection(contract, view, duplicates, raw_root), "spark"
+        )
+        quarantined = engine.write_table(
+            contract.quarantine_table,
+            quarantine_projection(contract, view, duplicates, raw_root), "spark",
+        )
+    finally:
+        engine.release(duplicates)
+        engine.release(view)
     return ConformResult(contract.dataset, rows_in, staged, quarantined)
+
+
+def delivered_by(files: list[str], run_id: str) -> list[str]:
+    """The files of deliveries landed by `run_id` (`.../run_id=<run>/` or `run_id=<run>.<n>/`)."""
+    own = (f"/run_id={run_id}/", f"/run_id={run_id}.")
+    return [f for f in files if any(marker in f for marker in own)]
+
+
+def conform_increment(
+    engine: Engine, contract: Contract, files: list[str], run_id: str
+) -> ConformResult:
+    """Append-only datasets, hourly: conform this run's deliveries and add them to STAGE.
+
+    Rows an earlier attempt of the same run added (identified by `_source_file`) are
+    replaced, so a rerun gives the same tables. A new record whose key is already staged
+    from an earlier delivery is quarantined as a duplicate (the first delivery stays):
+    the daily run re-conforms everything from RAW and ranks all rows together.
+    Counts are those of the increment: in = staged + quarantined by this run.
+    """
+    if not contract.append_only:
+        raise EngineError(f"{contract.dataset}: not append_only; conform it whole")
+    raw_root = engine.lake.layer_roots["raw"]
+    prefix = raw_root.rstrip("/") + "/"
+    own_deliveries = sorted({f.removeprefix(prefix).rsplit("/", 1)[0] + "/" for f in files})
+    not_this_run = " and ".join(
+        f"left(_source_file, {len(d)}) <> '{d}'" for d in own_deliveries) or "true"
+    keys = ", ".join(contract.keys)
+    engine.register_table(contract.stage_table)
+    engine.register_table(contract.quarantine_table)
+    staged_before = engine.count(
+        f"(select 1 from {contract.stage_table} where {not_this_run})")
+    quarantined_before = engine.count(
+        f"(select 1 from {contract.quarantine_table} where {not_this_run})")
+    engine.register_raw(contract.raw_table, raw_source(contract, files))
+    view, known = f"conform_{contract.dataset}", f"staged_keys_{contract.dataset}"
+    conformed = f"{view}_new"
+    duplicates = f"{view}_duplicates"
+    columns = [c.name for c in contract.columns]
+    passthrough = ", ".join(
+        [f"v.{c}" for c in columns] + [f"v._raw_{c}" for c in columns]
+        + ["v._json_valid", "v._source_file"])
+    already = (f"'duplicate: {keys} already staged from an earlier delivery'")
+    try:
+        engine.materialize(known, f"select distinct {keys} from {contract.stage_table} "
+                                  f"where {not_this_run}", "spark")
+        rows_in = engine.materialize(
+            conformed, conform_sql(contract, contract.raw_table, engine.dialect), "spark")
+        engine.materialize(view, (
+            f"select {passthrough}, case when v._reason = '' and k.{contract.keys[0]} is not null "
+            f"then {already} else v._reason end as _reason "
+            f"from {conformed} v left join {known} k on "
+            + " and ".join(f"v.{k} <=> k.{k}" for k in contract.keys)), "spark")
+        engine.materialize(duplicates, duplicates_sql(contract, view), "spark")
+        staged = engine.write_table(contract.stage_table, (
+            f"select * from {contract.stage_table} where {not_this_run} union all "
+            + stage_projection(contract, view, duplicates, raw_root)), "spark")
+        quarantined = engine.write_table(contract.quarantine_table, (
+            f"select * from {contract.quarantine_table} where {not_this_run} union all "
+            + quarantine_projection(contract, view, duplicates, raw_root)), "spark")
+    finally:
+        for name in (duplicates, view, conformed, known):
+            engine.release(name)
+    return ConformResult(contract.dataset, rows_in, staged - staged_before,
+                         quarantined - quarantined_before)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from c360.conform.run import conform_dataset, raw_files
+from c360.conform.run import conform_dataset, conform_increment, delivered_by, raw_files
+from c360.dimensions.incremental import schedule_of
 from c360.ingest.steps import DATASETS, schedules_of
 from c360.pipeline.context import StepContext, StepResult
 from c360.pipeline.definition import Step
@@ -14,14 +15,23 @@ def _conform(dataset: str) -> Callable[[StepContext], StepResult]:
     def run(ctx: StepContext) -> StepResult:
         contract = ctx.contracts[dataset]
         files = raw_files(contract, ctx.lake.root / "raw")
-        result = conform_dataset(ctx.engine, contract, files)
+        incremental = (contract.append_only and schedule_of(ctx.run_id) == "hourly"
+                       and ctx.lake.exists(contract.stage_table)
+                       and ctx.lake.exists(contract.quarantine_table))
+        if incremental:
+            files = delivered_by(files, ctx.run_id)
+            if not files:
+                return StepResult(details={"raw_files": 0, "mode": "increment: nothing new"})
+            result = conform_increment(ctx.engine, contract, files, ctx.run_id)
+        else:
+            result = conform_dataset(ctx.engine, contract, files)
         if not result.reconciles:
             raise RuntimeError(
                 f"{contract.stage_table}: counts do not reconcile: in {result.rows_in} != "
                 f"staged {result.rows_staged} + quarantined {result.rows_quarantined}"
             )
         return StepResult(result.rows_in, result.rows_staged, result.rows_quarantined,
-                          {"raw_files": len(files)})
+                          {"raw_files": len(files), "mode": "increment" if incremental else "full"})
 
     return run
 

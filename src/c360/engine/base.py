@@ -80,6 +80,14 @@ class Engine(ABC):
         """Write the query result as snappy Parquet files into a new `directory`."""
 
     @abstractmethod
+    def _materialize(self, view: str, sql: str) -> None:
+        """Compute the query once and keep its result as `view` (read several times)."""
+
+    @abstractmethod
+    def _release(self, view: str) -> None:
+        """Drop a view made by `_materialize` and free what it holds."""
+
+    @abstractmethod
     def _query_arrow(self, sql: str) -> pa.Table:
         """Run a query and return its (small) result."""
 
@@ -106,6 +114,21 @@ class Engine(ABC):
         """A session view from SQL written in `dialect` (default: this engine's)."""
         rendered = self.transpile(sql, dialect)
         self._guard(view, rendered, lambda: self._register_sql_view(view, rendered))
+
+    @final
+    def materialize(self, view: str, sql: str, dialect: str | None = None) -> int:
+        """Compute `sql` once as `view` for several writes (conform: stage + quarantine).
+
+        Returns its rows. Pair with `release(view)`: the result is held in the engine
+        (DuckDB temp table, spilled to disk past the memory limit; Spark cache).
+        """
+        rendered = self.transpile(sql, dialect)
+        self._guard(view, rendered, lambda: self._materialize(view, rendered))
+        return self.count(view)
+
+    @final
+    def release(self, view: str) -> None:
+        self._guard(view, "", lambda: self._release(view))
 
     @final
     def query(self, sql: str, dialect: str | None = None) -> pa.Table:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,7 +28,9 @@ class DuckDBEngine(Engine):
 
     def __init__(self, lake: Lake, threads: int = 2) -> None:
         super().__init__(lake, threads)
-        self.con = duckdb.connect(config={"threads": threads})
+        # Where materialized views and large sorts spill past the memory limit (not the cwd).
+        self._scratch = tempfile.mkdtemp(prefix="c360-duckdb-")
+        self.con = duckdb.connect(config={"threads": threads, "temp_directory": self._scratch})
         # Deterministic output order for writes and stable float formatting.
         self.con.execute("set preserve_insertion_order = true")
         # Spark TIMESTAMP is an instant (DuckDB TIMESTAMPTZ); render and bucket it in UTC.
@@ -97,8 +101,16 @@ class DuckDBEngine(Engine):
             f"copy ({sql}) to {_quote(target)} (format parquet, compression snappy)"
         )
 
+    def _materialize(self, view: str, sql: str) -> None:
+        self.con.execute(f"drop view if exists {view}")
+        self.con.execute(f"create or replace temp table {view} as {sql}")
+
+    def _release(self, view: str) -> None:
+        self.con.execute(f"drop table if exists {view}")
+
     def _query_arrow(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
 
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self._scratch, ignore_errors=True)

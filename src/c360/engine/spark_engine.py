@@ -66,6 +66,7 @@ class SparkEngine(Engine):
     def __init__(self, lake: Lake, threads: int = 2, session: Any = None) -> None:
         super().__init__(lake, threads)
         self.spark = session or local_spark_session(threads)
+        self._cached: dict[str, Any] = {}
 
     def _register_sql_view(self, view: str, sql: str) -> None:
         self.spark.sql(sql).createOrReplaceTempView(view)
@@ -112,10 +113,25 @@ class SparkEngine(Engine):
 
     def _write_parquet(self, sql: str, directory: str, partition_by: Sequence[str]) -> None:
         df = self.spark.sql(sql)
-        writer = df.coalesce(1).write.mode("overwrite")
+        # No coalesce(1): it would pull the whole query (JSON parsing, windows) into one task.
+        writer = df.write.mode("overwrite")
         if partition_by:
             writer = writer.partitionBy(*partition_by)
         writer.parquet(_uri(directory))
+
+    def _materialize(self, view: str, sql: str) -> None:
+        from pyspark import StorageLevel
+
+        self._release(view)
+        df = self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK)
+        df.createOrReplaceTempView(view)
+        self._cached[view] = df
+
+    def _release(self, view: str) -> None:
+        cached = self._cached.pop(view, None)
+        if cached is not None:
+            cached.unpersist()
+        self.spark.catalog.dropTempView(view)
 
     def _query_arrow(self, sql: str) -> pa.Table:
         from pyspark.sql.pandas.types import to_arrow_schema
