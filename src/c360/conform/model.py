@@ -40,37 +40,70 @@ def _json_is_valid(line: exp.Expr, target_dialect: str) -> exp.Expr:
                                expression=exp.Null()))
 
 
-# DuckDB parses each JSON line once into a list of every contract field (`_fields`).
+# Each JSON line is parsed once into `_fields`, holding every contract field.
 _PARSED_FIELDS = "_fields"
 
 
-def _parsed_json_lines(contract: Contract, raw_view: str) -> exp.Select:
-    """DuckDB: each JSON line parsed once into `_fields`, a list of every contract field.
+def _spark_schema(contract: Contract) -> str:
+    """`from_json` schema of the contract's sources, every leaf a STRING (raw text)."""
+    tree: dict[str, object] = {}
+    for column in contract.columns:
+        node = tree
+        *parents, leaf = column.source.split(".")
+        for part in parents:
+            child = node.setdefault(part, {})
+            assert isinstance(child, dict), f"{contract.dataset}: {column.source} nests a leaf"
+            node = child
+        node[leaf] = "STRING"
 
-    `json_extract_string(line, [paths])` parses a line once for all fields (one `->>`
-    per field parses it once per field). The CTE holding it is MATERIALIZED: inlined,
-    DuckDB would repeat the parse for every `list_extract` of it. Spark keeps
-    `get_json_object` per field (the Glue job's text).
+    def render(node: dict[str, object], separator: str) -> str:
+        # DDL: `name TYPE` at the top level, `name: TYPE` inside STRUCT<...>.
+        return ", ".join(
+            f"`{name}`{separator}"
+            + (value if isinstance(value, str) else f"STRUCT<{render(value, ': ')}>")
+            for name, value in node.items())
+
+    return render(tree, " ")
+
+
+def _parsed_json_lines(contract: Contract, raw_view: str, target_dialect: str) -> exp.Select:
+    """Each non-blank JSON line parsed once into `_fields`, with `_json_valid`.
+
+    One parse per line for all fields (one `get_json_object`/`->>` per field parses it
+    once per field): DuckDB `json_extract_string(line, [paths])` gives a list, Spark
+    `from_json(line, schema)` a struct whose leaves are STRING (any JSON value as its
+    text, as `get_json_object` gives it). On DuckDB the CTE holding this is MATERIALIZED:
+    inlined, DuckDB would repeat the parse for every field read from it.
     """
-    paths = exp.Array(expressions=[_str("$." + c.source) for c in contract.columns])
+    valid = _json_is_valid(_col("line"), target_dialect)
+    parse: exp.Expr
+    if target_dialect == "duckdb":
+        paths = exp.Array(expressions=[_str("$." + c.source) for c in contract.columns])
+        parse = exp.Anonymous(this="json_extract_string", expressions=[_col("line"), paths])
+    else:
+        parse = exp.Anonymous(this="from_json",
+                              expressions=[_col("line"), _str(_spark_schema(contract))])
     # Guarded so a malformed line yields NULLs (and a reason) instead of an error.
-    fields = exp.Case(ifs=[exp.If(
-        this=_json_is_valid(_col("line"), "duckdb"),
-        true=exp.Anonymous(this="json_extract_string", expressions=[_col("line"), paths]),
-    )])
-    return exp.select("line", "_source_file", exp.alias_(fields, _PARSED_FIELDS)).from_(raw_view)
+    fields = exp.Case(ifs=[exp.If(this=valid.copy(), true=parse)])
+    return (exp.select("line", "_source_file", exp.alias_(valid, "_json_valid"),
+                       exp.alias_(fields, _PARSED_FIELDS))
+            .from_(raw_view).where(_not_blank(_col("line"))))
+
+
+def _not_blank(line: exp.Expr) -> exp.Expr:
+    """Blank lines of a JSON-lines file are not records."""
+    return exp.Not(this=exp.Is(this=exp.Nullif(this=exp.Trim(this=line), expression=_str("")),
+                               expression=exp.Null()))
 
 
 def _json_field(contract: Contract, column: Column, target_dialect: str) -> exp.Expr:
+    """One field of `_fields`: a list element (DuckDB) or a struct path (Spark)."""
     if target_dialect == "duckdb":
         index = [c.name for c in contract.columns].index(column.name) + 1
         return exp.Anonymous(this="list_extract",
                              expressions=[_col(_PARSED_FIELDS), exp.Literal.number(index)])
-    # Guarded so a malformed line yields NULLs (and a reason) instead of an error.
-    return exp.Case(ifs=[exp.If(
-        this=_json_is_valid(_col("line"), target_dialect),
-        true=exp.JSONExtractScalar(this=_col("line"), expression=_str("$." + column.source)),
-    )])
+    path = ".".join(f"`{part}`" for part in column.source.split("."))
+    return parse_one(f"{_PARSED_FIELDS}.{path}", read=SPARK)
 
 
 def _raw_text(contract: Contract, column: Column, target_dialect: str) -> exp.Expr:
@@ -172,23 +205,14 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
         exp.alias_(_raw_text(contract, c, target_dialect), f"_raw_{c.name}")
         for c in contract.columns
     ]
-    extra: list[exp.Expr] = []
-    if contract.raw.format == "jsonl":
-        extra.append(exp.alias_(_json_is_valid(_col("line"), target_dialect), "_json_valid"))
-    else:
-        extra.append(exp.alias_(exp.true(), "_json_valid"))
-    parse_once = contract.raw.format == "jsonl" and target_dialect == "duckdb"
-    source = exp.select(*raw_cols, *extra, "_source_file").from_(
-        "parsed" if parse_once else raw_view)
+    jsonl = contract.raw.format == "jsonl"
+    valid = _col("_json_valid") if jsonl else exp.true()
+    source = exp.select(*raw_cols, exp.alias_(valid, "_json_valid"), "_source_file").from_(
+        "parsed" if jsonl else raw_view)
     if contract.raw.format == "fixed_width" and contract.raw.record_type_detail:
         marker = exp.Substring(this=_col("line"), start=exp.Literal.number(1),
                                length=exp.Literal.number(len(contract.raw.record_type_detail)))
         source = source.where(exp.EQ(this=marker, expression=_str(contract.raw.record_type_detail)))
-    if contract.raw.format == "jsonl":
-        source = source.where(exp.Not(this=exp.Is(
-            this=exp.Nullif(this=exp.Trim(this=_col("line")), expression=_str("")),
-            expression=exp.Null())))
-
     typed_cols = [exp.alias_(_typed(_col(f"_raw_{c.name}"), c), c.name) for c in contract.columns]
     typed = exp.select(*typed_cols, *[f"_raw_{c.name}" for c in contract.columns],
                        "_json_valid", "_source_file")
@@ -209,9 +233,9 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
 
     checked = exp.select("*", exp.alias_(reason, "_reason")).from_("typed")
     final = exp.select("*").from_("checked")
-    if parse_once:
-        final = final.with_("parsed", as_=_parsed_json_lines(contract, raw_view),
-                            materialized=True)
+    if jsonl:
+        final = final.with_("parsed", as_=_parsed_json_lines(contract, raw_view, target_dialect),
+                            materialized=True if target_dialect == "duckdb" else None)
     final = (
         final.with_("source", as_=source)
         .with_("typed", as_=typed)

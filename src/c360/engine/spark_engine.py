@@ -39,6 +39,9 @@ def local_spark_session(threads: int = 2) -> Any:
         .appName("c360")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(max(2, threads)))
+        # Listing hundreds of raw files (hourly clickstream batches) in-process, not as a
+        # Spark job per read (the default above 32 paths costs seconds locally).
+        .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
