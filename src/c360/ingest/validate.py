@@ -19,13 +19,16 @@ import csv
 import gzip
 import io
 import json
+import operator
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import chain, repeat
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from c360.contracts import Contract
 
@@ -109,7 +112,7 @@ def check_file(contract: Contract, path: Path) -> FileCheck:
         return quarantine(f"not valid UTF-8: byte 0x{bad} at offset {exc.start}")
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():  # `not text.strip()` without copying the text
         return skip("empty file (no records)")
     checker: Callable[[Contract, str], FileCheck] = {
         "jsonl": _check_jsonl,
@@ -124,6 +127,12 @@ def checker_for(contract: Contract) -> Callable[[Path], FileCheck]:
 
 
 # -- JSON lines ------------------------------------------------------------------------
+#
+# Hourly clickstream batches are millions of lines a day, so the per-line work is kept
+# small: orjson parses (a line it refuses is re-read with the standard `json` module, so
+# a line counts as a JSON object exactly when `json.loads` reads one: NaN, huge numbers,
+# lone surrogates), and the per-field counts run over columns (`map`, `list.count`,
+# `Counter`) instead of per-record Python loops.
 
 
 def _present(record: dict[str, object], source: str) -> bool:
@@ -135,37 +144,65 @@ def _present(record: dict[str, object], source: str) -> bool:
     return value is not None and value != ""
 
 
-def _check_jsonl(contract: Contract, text: str) -> FileCheck:
-    known = {c.source.split(".")[0] for c in contract.columns}
-    required = [c for c in contract.columns if not c.nullable]
-    rows = invalid = 0
+def _parse_json_objects(lines: list[str]) -> tuple[int, list[dict[str, object]], int, list[int]]:
+    """(records, the JSON objects, invalid lines, up to MAX_EXAMPLES invalid line numbers).
+
+    Blank lines are not records; any other line that is not a JSON object is invalid.
+    """
+    import orjson
+
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    objects: list[dict[str, object]] = []
+    keep = objects.append
+    blank = invalid = 0
     invalid_lines: list[int] = []
-    unknown: dict[str, int] = {}
-    missing: dict[str, int] = {}
-    records: list[dict[str, object]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        rows += 1
+    for number, line in enumerate(lines, start=1):
         try:
-            record = json.loads(line)
-        except ValueError:
-            record = None
-        if not isinstance(record, dict):
+            record = loads(line)
+        except decode_error:
+            if not line.strip():
+                blank += 1
+                continue
+            try:  # what orjson refuses, the standard module may read (NaN, big numbers, ...)
+                record = json.loads(line)
+            except ValueError:
+                record = None
+        if isinstance(record, dict):
+            keep(record)
+        else:
             invalid += 1
             if len(invalid_lines) < MAX_EXAMPLES:
                 invalid_lines.append(number)
-            continue
-        records.append(record)
-        for key in record:
-            if key not in known:
-                unknown[key] = unknown.get(key, 0) + 1
-        for column in required:
-            if not _present(record, column.source):
-                missing[column.source] = missing.get(column.source, 0) + 1
+    return len(lines) - blank, objects, invalid, invalid_lines
+
+
+def _values(records: list[dict[str, object]], key: str) -> list[object]:
+    """`record.get(key)` of every record, in order (one C-level pass)."""
+    return list(map(dict.get, records, repeat(key)))
+
+
+def _missing(records: list[dict[str, object]], source: str) -> int:
+    """Records in which `source` (dotted = nested) is absent, null or empty."""
+    if "." in source:
+        return sum(1 for record in records if not _present(record, source))
+    values = _values(records, source)
+    return values.count(None) + values.count("")
+
+
+def _check_jsonl(contract: Contract, text: str) -> FileCheck:
+    known = {c.source.split(".")[0] for c in contract.columns}
+    required = [c for c in contract.columns if not c.nullable]
+    rows, records, invalid, invalid_lines = _parse_json_objects(text.splitlines())
     if rows and invalid == rows:
         return quarantine(f"no line is a JSON object ({rows} lines, first bad at line "
                           f"{invalid_lines[0]})", rows)
+    unknown = {key: sum(map(operator.contains, records, repeat(key)))
+               for key in set(chain.from_iterable(records)) - known}
+    missing: dict[str, int] = {}
+    for column in required:
+        count = _missing(records, column.source)
+        if count:
+            missing[column.source] = missing.get(column.source, 0) + count
     notes: list[str] = []
     if invalid:
         notes.append(f"{invalid} invalid JSON line(s) (e.g. line {invalid_lines}); "
@@ -184,16 +221,33 @@ def _check_jsonl(contract: Contract, text: str) -> FileCheck:
 BOT_USER_AGENT = re.compile(r"bot|crawler|spider|slurp|headless", re.IGNORECASE)
 
 
+def _is_bot(agent: object) -> bool:
+    return isinstance(agent, str) and BOT_USER_AGENT.search(agent) is not None
+
+
+def _bot_events(agents: list[object]) -> int:
+    """Events whose user agent names a bot; the regex runs once per distinct agent."""
+    try:
+        distinct = Counter(agents)
+    except TypeError:  # an unhashable agent (a JSON list or object): not a string anyway
+        return sum(1 for agent in agents if _is_bot(agent))
+    return sum(n for agent, n in distinct.items() if _is_bot(agent))
+
+
+def _late_events(events: list[object], received: list[object]) -> int:
+    """Events received in a later hour than they happened (`YYYY-MM-DDTHH` compared)."""
+    if set(map(type, events)) <= {str} and set(map(type, received)) <= {str}:
+        happened, came, hour = cast(list[str], events), cast(list[str], received), slice(13)
+        return sum(map(str.__gt__, map(str.__getitem__, came, repeat(hour)),
+                       map(str.__getitem__, happened, repeat(hour))))
+    return sum(1 for event, came in zip(events, received, strict=True)
+               if isinstance(event, str) and isinstance(came, str) and came[:13] > event[:13])
+
+
 def clickstream_notes(records: list[dict[str, object]]) -> list[str]:
     """Late and bot events are kept (conform and models handle them); the manifest counts them."""
-    late = bots = 0
-    for record in records:
-        event, received = record.get("event_time"), record.get("received_at")
-        if isinstance(event, str) and isinstance(received, str) and received[:13] > event[:13]:
-            late += 1  # received in a later hour than it happened
-        agent = record.get("user_agent")
-        if isinstance(agent, str) and BOT_USER_AGENT.search(agent):
-            bots += 1
+    late = _late_events(_values(records, "event_time"), _values(records, "received_at"))
+    bots = _bot_events(_values(records, "user_agent"))
     notes = []
     if late:
         notes.append(f"{late} late event(s) (received in a later hour than they happened)")
