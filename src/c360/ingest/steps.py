@@ -5,9 +5,14 @@
   the simulated CRM API (`c360.sources.crm_api`) over the generator's customers,
   called in-process.
 - `raw_core_banking_<table>`: the incremental extract (`c360.ingest.core_banking`)
-  from the database at `Settings.core_banking_dsn`, or, when unset, from a
-  throwaway local PostgreSQL the step starts, loads from the generator's CSV
-  (the table and the tables it references) and stops when the step ends.
+  from the database at `Settings.core_banking_dsn`, or, when unset, from the
+  simulated source (`c360.sources.postgres.SimulatedCoreBanking`): a throwaway
+  local PostgreSQL loaded from the generator's CSV, started by the first of these
+  steps in a run and shared by the others through the run's scope (each table
+  loaded once), stopped once no remaining step of the run reads it, or when the
+  run ends (failed or interrupted too). A step run outside a pipeline run (no run
+  scope) starts its own, loads the table and the tables it references, and stops
+  it when the step ends.
 - mainframe, clickstream and call-center files: `c360.ingest.mainframe.ingest_drop`
   from the sources folder (the drop location), each file checked; mainframe files
   whose trailer disagrees with their detail records are quarantined whole.
@@ -18,19 +23,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from c360.ingest.store import LocalStore
 from c360.pipeline.context import StepContext, StepResult
 from c360.pipeline.definition import ALL, DAILY_UP, Schedule, Step
 
 StepRun = Callable[[StepContext], StepResult]
-# Tables a core-banking table references (loaded first into a simulated database).
-_PARENTS = {
-    "products": ("products",),
-    "customers": ("customers",),
-    "accounts": ("products", "customers", "accounts"),
-    "transactions": ("products", "customers", "accounts", "transactions"),
-}
+CORE_BANKING_TABLES = ("customers", "accounts", "products", "transactions")
+# The steps that read the simulated core-banking database: it is stopped after the last.
+CORE_BANKING_STEPS = frozenset(f"raw_core_banking_{t}" for t in CORE_BANKING_TABLES)
 
 
 def _sources(ctx: StepContext, dataset: str) -> Path:
@@ -60,18 +62,46 @@ def _crm(ctx: StepContext) -> StepResult:
 
 
 @contextmanager
-def _core_banking_dsn(ctx: StepContext, table: str) -> Iterator[tuple[str, str]]:
-    """(dsn, how it was obtained): the configured database or a simulated one."""
-    if ctx.settings.core_banking_dsn:
-        yield ctx.settings.core_banking_dsn, "no"
-        return
-    from c360.sources.postgres import LocalPostgres, load_core_banking
+def _core_banking_dsn(ctx: StepContext, table: str) -> Iterator[tuple[str, dict[str, object]]]:
+    """(dsn, how it was obtained): the configured database or the simulated one.
 
+    The details say which source was read (`simulated_source`: "no" for a real
+    database) and how long this step spent starting and loading the simulation
+    (`simulated_source_seconds`).
+    """
+    from c360.sources.postgres import SimulatedCoreBanking, is_simulated
+
+    configured = ctx.settings.core_banking_dsn
+    if configured:
+        if not is_simulated(configured):
+            yield configured, {"simulated_source": "no"}
+            return
+        where = urlsplit(configured)
+        yield configured, {"simulated_source": (
+            f"simulated PostgreSQL on {where.hostname}:{where.port}, started and loaded "
+            "before the run "
+            "(c360.sources.postgres.simulated_core_banking) and given as the core-banking DSN"),
+            "simulated_source_seconds": 0.0}
+        return
     sources = _sources(ctx, f"core_banking_{table}")
-    with LocalPostgres() as pg:
-        counts = load_core_banking(pg.dsn, sources, _PARENTS[table])
-        yield pg.dsn, (f"throwaway PostgreSQL on 127.0.0.1:{pg.port} loaded from "
-                       f"{sources / 'core_banking'} ({counts[table]} {table})")
+    if ctx.run_scope is not None:
+        source = ctx.run_scope.shared(f"core_banking_source:{sources}",
+                                      lambda: SimulatedCoreBanking(sources),
+                                      used_by=CORE_BANKING_STEPS)
+        before = source.seconds
+        dsn = source.dsn_for(table)
+        yield dsn, {"simulated_source": (
+            f"throwaway PostgreSQL on 127.0.0.1:{source.port}, one for the whole run "
+            f"(shared by its core-banking steps), loaded from {source.folder} "
+            f"({source.counts[table]} {table})"),
+            "simulated_source_seconds": round(source.seconds - before, 3)}
+        return
+    with SimulatedCoreBanking(sources) as own:  # outside a run: this step's own database
+        dsn = own.dsn_for(table)
+        yield dsn, {"simulated_source": (
+            f"throwaway PostgreSQL on 127.0.0.1:{own.port} loaded from {own.folder} "
+            f"({own.counts[table]} {table})"),
+            "simulated_source_seconds": round(own.seconds, 3)}
 
 
 def _core_banking(table: str) -> StepRun:
@@ -79,13 +109,13 @@ def _core_banking(table: str) -> StepRun:
         from c360.ingest.core_banking import extract_table
 
         contract = ctx.contracts[f"core_banking_{table}"]
-        with _core_banking_dsn(ctx, table) as (dsn, simulated):
+        with _core_banking_dsn(ctx, table) as (dsn, source):
             result = extract_table(dsn, contract, LocalStore(ctx.lake.root / "raw"),
                                    ctx.logical_date, ctx.run_id, ctx.work_dir / "core_banking",
                                    partitions=ctx.settings.threads)
         landed = result.landing.rows if result.landing else 0
         return StepResult(rows_in=result.rows, rows_out=landed,
-                          details={**result.summary(), "simulated_source": simulated})
+                          details={**result.summary(), **source})
 
     return run
 

@@ -10,6 +10,7 @@ from c360.config import Settings
 from c360.contracts import Contract
 from c360.engine import Engine
 from c360.lake import Lake
+from c360.pipeline.scope import RunScope
 
 
 @dataclass
@@ -32,6 +33,8 @@ class StepContext:
     """Where source deliveries are picked up locally (the generator's output)."""
     work_dir: Path
     """Scratch space for this run (conversions before landing)."""
+    run_scope: RunScope | None = None
+    """Resources shared by this run's steps, exited when done with (None outside a run)."""
 
     @property
     def params(self) -> dict[str, object]:

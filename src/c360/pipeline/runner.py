@@ -24,6 +24,7 @@ from c360.lake import Lake
 from c360.locking import local_lock, lock_name, run_lock
 from c360.pipeline.context import StepContext, StepResult
 from c360.pipeline.definition import Schedule, Step, steps_for, topological_order
+from c360.pipeline.scope import RunScope
 from c360.pipeline.steps import build_steps
 from c360.privacy.erase import Targets, apply_pending
 
@@ -117,9 +118,10 @@ def _run_steps(settings: Settings, lake: Lake, logical_date: date, sources_dir: 
     # the previous attempt's manifest claiming outputs it is replacing.
     (lake.root / "_runs" / run_id / "manifest.json").unlink(missing_ok=True)
     work_dir = lake.root / "_work" / run_id
-    with create_engine(settings, lake) as engine:
+    # The run scope (e.g. the simulated core-banking database) ends with the run, failed or not.
+    with create_engine(settings, lake) as engine, RunScope() as scope:
         ctx = StepContext(settings, lake, engine, contracts, run_id, logical_date, sources_dir,
-                          work_dir)
+                          work_dir, run_scope=scope)
         for index, step in enumerate(steps):
             if on_step:
                 on_step(step, index, len(steps))
@@ -138,6 +140,7 @@ def _run_steps(settings: Settings, lake: Lake, logical_date: date, sources_dir: 
             ))
             log.info("step finished", extra={"run_id": run_id, "step": step.name,
                                              "rows_out": result.rows_out, "seconds": seconds})
+            scope.release({s.name for s in steps[index + 1:]})  # e.g. the simulated database
         if on_step:
             on_step(steps[-1], len(steps), len(steps))
     manifest.status = "succeeded"

@@ -8,7 +8,12 @@ it. `initdb` refuses to run as root, so as root the cluster runs as the
 unprivileged system user `c360pg` (created when missing) via `runuser`.
 
 `load_core_banking` creates the schema (`sql/postgres/core_banking.sql`) and
-COPYs the generator's CSV tables in. `TransactionFeeder` then books new
+COPYs the generator's CSV tables in (each table's foreign keys and indexes are
+dropped for the COPY and re-created after it, in the same transaction).
+`SimulatedCoreBanking` is the simulated source of one pipeline run: one cluster,
+started on first use, each table loaded once; `simulated_core_banking(sources)`
+is the same for a caller that wants the source ready before a run (it yields the
+DSN to pass as `C360_CORE_BANKING_DSN`). `TransactionFeeder` then books new
 transactions continuously — thousands per minute, each batch in one database
 transaction that also moves the accounts' balances and `updated_at` — the way
 the bank's posting engine keeps the real database moving under the extract.
@@ -27,10 +32,12 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from c360.resources import sql_dir
 
@@ -38,6 +45,16 @@ SERVICE_USER = "c360pg"
 SCHEMA = "core_banking"
 DATABASE = "core_banking"
 TABLES = ("products", "customers", "accounts", "transactions")  # load order (foreign keys)
+# The tables each table references (they must be loaded first).
+PARENTS: dict[str, tuple[str, ...]] = {
+    "products": (),
+    "customers": (),
+    "accounts": ("products", "customers"),
+    "transactions": ("accounts",),
+}
+# `application_name` of the simulated source's DSN: how a step told that DSN tells it apart
+# from a real database's (the run manifest says which one it read).
+SIMULATED_APPLICATION = "c360-simulated-core-banking"
 
 
 class PostgresUnavailable(RuntimeError):
@@ -288,8 +305,57 @@ def create_schema(dsn: str) -> None:
         conn.execute(ddl().encode())  # a trusted file of ours, not user input
 
 
+# Foreign keys and indexes of a table, read from the catalogue: (kind, name, definition).
+# A primary/unique key another table's foreign key depends on stays (it cannot be dropped).
+_DEFERRABLE_SQL = """
+select 'foreign_key', c.conname, pg_get_constraintdef(c.oid)
+from pg_constraint c where c.conrelid = %(table)s::regclass and c.contype = 'f'
+union all
+select 'key', c.conname, pg_get_constraintdef(c.oid)
+from pg_constraint c where c.conrelid = %(table)s::regclass and c.contype in ('p', 'u')
+  and not exists (select 1 from pg_constraint r where r.contype = 'f' and r.conindid = c.conindid)
+union all
+select 'index', x.relname, pg_get_indexdef(i.indexrelid)
+from pg_index i join pg_class x on x.oid = i.indexrelid
+where i.indrelid = %(table)s::regclass
+  and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+"""
+
+
+def _defer_constraints(conn: Any, table: str) -> list[Any]:
+    """Drop `table`'s foreign keys, secondary indexes and unreferenced keys; return the
+    statements that re-create them (keys, then indexes, then foreign keys).
+
+    COPY into a table with them checks a foreign key (a trigger call) and inserts into
+    every index row by row; re-creating them after the COPY is one sort per index and
+    one join per foreign key (5M transactions: ~50 s → ~15 s). Run in the COPY's
+    transaction, a failed load rolls the drops back too.
+    """
+    from psycopg import sql
+
+    qualified = sql.Identifier(SCHEMA, table)
+    found = conn.execute(_DEFERRABLE_SQL, {"table": f"{SCHEMA}.{table}"}).fetchall()
+    order = {"key": 0, "index": 1, "foreign_key": 2}
+    recreate: list[Any] = []
+    for kind, name, definition in sorted(found, key=lambda row: (-order[row[0]], row[1])):
+        if kind == "index":
+            conn.execute(sql.SQL("drop index {}").format(sql.Identifier(SCHEMA, name)))
+            recreate.append(sql.SQL(definition))
+        else:
+            conn.execute(sql.SQL("alter table {} drop constraint {}").format(
+                qualified, sql.Identifier(name)))
+            recreate.append(sql.SQL("alter table {} add constraint {} {}").format(
+                qualified, sql.Identifier(name), sql.SQL(definition)))
+    return recreate[::-1]
+
+
 def copy_csv(dsn: str, table: str, csv_path: Path) -> int:
-    """COPY one generator CSV (header row, RFC 4180, empty = NULL) into `core_banking.<table>`."""
+    """COPY one generator CSV (header row, RFC 4180, empty = NULL) into `core_banking.<table>`.
+
+    One transaction: the table's foreign keys and indexes are dropped, the rows copied,
+    then the keys, indexes and foreign keys re-created (and so checked) — the table ends
+    exactly as the schema declares it, or the load fails and nothing changed.
+    """
     import psycopg
     from psycopg import sql
 
@@ -303,11 +369,15 @@ def copy_csv(dsn: str, table: str, csv_path: Path) -> int:
         sql.SQL(", ").join(sql.Identifier(c) for c in columns),
     )
     with psycopg.connect(dsn) as conn:
+        conn.execute("set local maintenance_work_mem = '256MB'")  # index builds sort in memory
+        recreate = _defer_constraints(conn, table)
         with conn.cursor() as cur:
             with cur.copy(statement) as copy, csv_path.open("rb") as handle:
                 while chunk := handle.read(1 << 20):
                     copy.write(chunk)
             rows = cur.rowcount
+        for ddl_statement in recreate:
+            conn.execute(ddl_statement)
         if table == "transactions":
             conn.execute(
                 "select setval(pg_get_serial_sequence('core_banking.transactions', "
@@ -323,9 +393,11 @@ def load_core_banking(
     """Create the schema and load the generator's `core_banking/<table>.csv` files.
 
     Tables are loaded in foreign-key order; a table whose parents are not loaded
-    fails (load `TABLES`, or a prefix of it).
+    fails (load `TABLES`, or a prefix of it, or add tables whose parents an earlier
+    call loaded). The loaded tables are analysed.
     """
     import psycopg
+    from psycopg import sql
 
     folder = sources_dir / "core_banking"
     wanted = set(tables)
@@ -336,9 +408,113 @@ def load_core_banking(
         )
     create_schema(dsn)
     counts = {t: copy_csv(dsn, t, folder / f"{t}.csv") for t in TABLES if t in wanted}
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("analyze")
+    if counts:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("analyze {}").format(
+                sql.SQL(", ").join(sql.Identifier(SCHEMA, t) for t in counts)))
     return counts
+
+
+def with_parents(tables: Iterable[str]) -> list[str]:
+    """`tables` and every table they reference, in load (foreign-key) order."""
+    needed: set[str] = set()
+    pending = list(tables)
+    while pending:
+        table = pending.pop()
+        if table not in PARENTS:
+            raise ValueError(f"unknown core-banking table {table!r}; one of {', '.join(TABLES)}")
+        if table not in needed:
+            needed.add(table)
+            pending.extend(PARENTS[table])
+    return [t for t in TABLES if t in needed]
+
+
+def is_simulated(dsn: str) -> bool:
+    """Whether `dsn` is a simulated source's (`SimulatedCoreBanking.dsn`), not a real database's."""
+    values = parse_qs(urlsplit(dsn).query).get("application_name", [])
+    return SIMULATED_APPLICATION in values
+
+
+class SimulatedCoreBanking:
+    """The simulated core-banking database: a `LocalPostgres` loaded from the generator's CSV.
+
+    Lazy: the cluster starts on the first `dsn_for(...)`, and each table is loaded the
+    first time a caller needs it or a table referencing it — so one pipeline run starts
+    one cluster and loads every table once, however many steps read it. `stop()` (or
+    leaving the `with` block, failed or not) stops the server and deletes it.
+    """
+
+    def __init__(self, sources_dir: Path, base_dir: Path | None = None) -> None:
+        self.sources_dir = sources_dir
+        self.base_dir = base_dir
+        self.counts: dict[str, int] = {}
+        """Rows loaded per table so far."""
+        self.seconds = 0.0
+        """Time spent starting the cluster and loading tables so far."""
+        self._pg: LocalPostgres | None = None
+
+    @property
+    def folder(self) -> Path:
+        return self.sources_dir / "core_banking"
+
+    @property
+    def port(self) -> int:
+        """The server's port on 127.0.0.1 (0 before it started)."""
+        return self._pg.port if self._pg else 0
+
+    @property
+    def dsn(self) -> str:
+        """libpq URL of the database (marked with `SIMULATED_APPLICATION`); starts nothing."""
+        if self._pg is None:
+            raise PostgresUnavailable("the simulated core-banking database is not started")
+        return f"{self._pg.dsn}&application_name={SIMULATED_APPLICATION}"
+
+    def dsn_for(self, *tables: str) -> str:
+        """The DSN, with `tables` and the tables they reference loaded (started if needed)."""
+        todo = [t for t in with_parents(tables) if t not in self.counts]
+        if self._pg is not None and not todo:
+            return self.dsn
+        missing = [t for t in todo if not (self.folder / f"{t}.csv").is_file()]
+        if missing:  # before a server is started for nothing
+            raise FileNotFoundError(
+                f"core_banking: {', '.join(f'{t}.csv' for t in missing)} not found in "
+                f"{self.folder}"
+            )
+        started = time.perf_counter()
+        try:
+            if self._pg is None:
+                self._pg = LocalPostgres(self.base_dir).start()
+            self.counts.update(load_core_banking(self._pg.dsn, self.sources_dir, todo))
+        finally:
+            self.seconds += time.perf_counter() - started
+        return self.dsn
+
+    def stop(self) -> None:
+        """Stop the server and delete the cluster; safe to call twice."""
+        pg, self._pg = self._pg, None
+        if pg is not None:
+            pg.stop()
+
+    def __enter__(self) -> SimulatedCoreBanking:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextmanager
+def simulated_core_banking(sources_dir: Path, base_dir: Path | None = None) -> Iterator[str]:
+    """Start the simulated core-banking database with every table loaded; yield its DSN.
+
+    For a caller that wants the source simulation out of what it measures (the
+    benchmark): give the DSN to the run as `C360_CORE_BANKING_DSN` (or
+    `Settings.core_banking_dsn`); the `raw_core_banking_*` steps then extract from it
+    instead of starting their own, and their manifest names it as a pre-started
+    simulation. Extracts only read it, so several runs (fresh lakes) can share one.
+    The server is stopped and deleted when the `with` block ends, failed or not.
+    """
+    with SimulatedCoreBanking(sources_dir, base_dir) as source:
+        yield source.dsn_for(*TABLES)
 
 
 # -- the posting engine ------------------------------------------------------------------
