@@ -64,30 +64,27 @@ def clickstream_delta(sources: Path, target: Path, share: float) -> int:
     return len(replayed)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--engine", default="duckdb")
-    parser.add_argument("--share", type=float, default=0.01)
-    args = parser.parse_args()
-    daily_lake = DATA / f"lake-{args.engine}-{args.customers}"
-    daily = json.loads((RESULTS / f"{args.engine}-{args.customers}.json").read_text())
-    work = DATA / f"hourly-{args.engine}-{args.customers}"
+def run_hourly(engine: str, customers: int, share: float = 0.01) -> dict[str, object]:
+    """Hourly run with a `share` delta on a copy of the daily benchmark's lake."""
+    daily_lake = DATA / f"lake-{engine}-{customers}"
+    daily = json.loads((RESULTS / f"{engine}-{customers}.json").read_text())
+    work = DATA / f"hourly-{engine}-{customers}"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(daily_lake, work / "lake", symlinks=True)
-    sources = DATA / f"sources-{args.customers}"
-    crm = crm_delta(sources, work / "sources", args.share)
-    events = clickstream_delta(sources, work / "sources", args.share)
+    sources = DATA / f"sources-{customers}"
+    crm = crm_delta(sources, work / "sources", share)
+    events = clickstream_delta(sources, work / "sources", share)
     seconds, peak, _ = measured(
         [sys.executable, "-m", "c360.cli", "run", "--schedule", "hourly", "--sources",
          str(work / "sources"), "--logical-date", LOGICAL_DATE],
-        env={"C360_ENGINE": args.engine, "C360_LAKE_ROOT": str(work / "lake")},
+        env={"C360_ENGINE": engine, "C360_LAKE_ROOT": str(work / "lake"),
+             "C360_LOG_LEVEL": "WARNING"},
     )
     manifest = json.loads((work / "lake" / "_runs" / "latest.json").read_text())
     recomputed = next((s["details"].get("customers_recomputed") for s in manifest["steps"]
                        if s["step"] == "dim_customer_marketing"), None)
     result = {
-        "engine": args.engine, "customers": args.customers, "delta_share": args.share,
+        "engine": engine, "customers": customers, "delta_share": share,
         "crm_records_changed": crm, "events_replayed": events,
         "hourly_wall_seconds": round(seconds, 2),
         "daily_wall_seconds": daily["wall_seconds"],
@@ -96,9 +93,19 @@ def main() -> None:
         "steps": [{"step": s["step"], "seconds": s["seconds"], "rows_out": s["rows_out"]}
                   for s in manifest["steps"]],
     }
-    (RESULTS / f"hourly-{args.engine}-{args.customers}.json").write_text(
-        json.dumps(result, indent=2))
-    print(json.dumps({k: v for k, v in result.items() if k != "steps"}))
+    (RESULTS / f"hourly-{engine}-{customers}.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if k != "steps"}), flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--engine", default="duckdb")
+    parser.add_argument("--share", type=float, default=0.01)
+    args = parser.parse_args()
+    run_hourly(args.engine, args.customers, args.share)
 
 
 if __name__ == "__main__":
