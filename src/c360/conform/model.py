@@ -2,10 +2,12 @@
 
 The generated SELECT reads the raw view (`raw_<dataset>`) and returns every raw
 row once with: the typed contract columns, `_reason` (empty when the row is
-good; otherwise every failed rule, `; `-joined), `_rank` (1 for the newest row
-per key by the contract's `order_by`, ties broken by every other column so the
-choice is deterministic) and the raw text of each column (`_raw_<name>`).
-The stage and quarantine tables are two projections of it.
+good; otherwise every failed rule, `; `-joined) and the raw text of each column
+(`raw_column`). The engine computes it once (`Engine.materialize`); the stage and
+quarantine tables are two projections of it. Among good rows sharing a key
+(`duplicates_sql`, usually few) the newest by the contract's `order_by` is staged,
+ties broken by every other column so the choice is deterministic; the others are
+quarantined as duplicates.
 
 Authored as Spark SQL (the Glue job runs it untranslated); the DuckDB engine
 transpiles it. The one construct sqlglot cannot map — "is this line valid
@@ -60,7 +62,7 @@ def _spark_schema(contract: Contract) -> str:
         # DDL: `name TYPE` at the top level, `name: TYPE` inside STRUCT<...>.
         return ", ".join(
             f"`{name}`{separator}"
-            + (value if isinstance(value, str) else f"STRUCT<{render(value, ': ')}>")
+            + (f"STRUCT<{render(value, ': ')}>" if isinstance(value, dict) else str(value))
             for name, value in node.items())
 
     return render(tree, " ")
@@ -104,6 +106,15 @@ def _json_field(contract: Contract, column: Column, target_dialect: str) -> exp.
                              expressions=[_col(_PARSED_FIELDS), exp.Literal.number(index)])
     path = ".".join(f"`{part}`" for part in column.source.split("."))
     return parse_one(f"{_PARSED_FIELDS}.{path}", read=SPARK)
+
+
+def raw_column(column: Column) -> str:
+    """Where the conformed view keeps a column's raw text.
+
+    A string column's typed value is its raw text, so it is kept once, under its own
+    name; other columns keep their raw text beside the typed value as `_raw_<name>`.
+    """
+    return column.name if column.type == "string" else f"_raw_{column.name}"
 
 
 def _raw_text(contract: Contract, column: Column, target_dialect: str) -> exp.Expr:
@@ -214,13 +225,14 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
                                length=exp.Literal.number(len(contract.raw.record_type_detail)))
         source = source.where(exp.EQ(this=marker, expression=_str(contract.raw.record_type_detail)))
     typed_cols = [exp.alias_(_typed(_col(f"_raw_{c.name}"), c), c.name) for c in contract.columns]
-    typed = exp.select(*typed_cols, *[f"_raw_{c.name}" for c in contract.columns],
+    kept_raw = [f"_raw_{c.name}" for c in contract.columns if raw_column(c) != c.name]
+    typed = exp.select(*typed_cols, *kept_raw,
                        "_json_valid", "_source_file")
     typed = typed.from_("source")
 
     failures: list[exp.Expr] = []
     for c in contract.columns:
-        failures.extend(_failures(c, f"_raw_{c.name}", c.name))
+        failures.extend(_failures(c, raw_column(c), c.name))
     # concat_ws skips NULLs in both Spark and DuckDB: kept anonymous so it is never rewritten.
     row_reason = (
         exp.Anonymous(this="concat_ws", expressions=[_str("; "), *failures])
@@ -251,7 +263,7 @@ def _newest_first(contract: Contract) -> str:
         name, *direction = term.split()
         desc = bool(direction) and direction[0].lower() == "desc"
         terms.append(f"{name} {'desc nulls last' if desc else 'asc nulls first'}")
-    terms.extend(f"_raw_{c.name} asc nulls first" for c in contract.columns
+    terms.extend(f"{raw_column(c)} asc nulls first" for c in contract.columns
                  if c.name not in contract.keys)
     terms.append("_source_file asc nulls first")
     return ", ".join(terms)
@@ -283,13 +295,16 @@ def _relative_source_file(raw_root: str) -> str:
     return f"replace(_source_file, {prefix}, '') as _source_file"
 
 
-def stage_projection(contract: Contract, view: str, duplicates: str, raw_root: str) -> str:
+def stage_projection(contract: Contract, view: str, duplicates: str | None,
+                     raw_root: str) -> str:
     """Good rows, the newest per key: the stg_* table (contract columns + `_source_file`).
 
     Only rows whose key is in `duplicates` are ranked (a window over every row would
-    sort the whole dataset to pick among the few repeated keys).
+    sort the whole dataset to pick among the few repeated keys); `None`: no key repeats.
     """
     cols = ", ".join([c.name for c in contract.columns] + [_relative_source_file(raw_root)])
+    if duplicates is None:
+        return parse_one(f"select {cols} from {view} where _reason = ''", read=SPARK).sql(SPARK)
     unique = (f"select {cols} from {view} v left anti join {duplicates} d "
               f"on {_same_key(contract, 'v', 'd')} where v._reason = ''")
     newest = (f"select {cols} from ({_ranked_duplicates(contract, view, duplicates)}) "
@@ -297,13 +312,16 @@ def stage_projection(contract: Contract, view: str, duplicates: str, raw_root: s
     return parse_one(f"{unique} union all {newest}", read=SPARK).sql(SPARK)
 
 
-def quarantine_projection(contract: Contract, view: str, duplicates: str, raw_root: str) -> str:
+def quarantine_projection(contract: Contract, view: str, duplicates: str | None,
+                          raw_root: str) -> str:
     """Rejected rows with their reason: the quarantine_* table (raw text kept)."""
-    cols = ", ".join([f"_raw_{c.name} as {c.name}" for c in contract.columns]
+    cols = ", ".join([f"{raw_column(c)} as {c.name}" for c in contract.columns]
                      + [_relative_source_file(raw_root)])
     keys = ", ".join(contract.keys)
     dup = f"'duplicate: superseded by a newer record with the same {keys}'"
     rejected = f"select {cols}, _reason from {view} where _reason <> ''"
+    if duplicates is None:
+        return parse_one(rejected, read=SPARK).sql(SPARK)
     superseded = (f"select {cols}, {dup} as _reason from "
                   f"({_ranked_duplicates(contract, view, duplicates)}) where _rank > 1")
     return parse_one(f"{rejected} union all {superseded}", read=SPARK).sql(SPARK)

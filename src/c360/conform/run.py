@@ -9,6 +9,7 @@ from c360.conform.model import (
     conform_sql,
     duplicates_sql,
     quarantine_projection,
+    raw_column,
     stage_projection,
 )
 from c360.contracts import Contract
@@ -65,6 +66,11 @@ def raw_source(contract: Contract, files: list[str]) -> RawSource:
     )
 
 
+def _duplicated_keys(engine: Engine, contract: Contract, view: str, name: str) -> str | None:
+    """Materialize the keys several good rows share as `name`; None when there are none."""
+    return name if engine.materialize(name, duplicates_sql(contract, view), "spark") else None
+
+
 def conform_dataset(engine: Engine, contract: Contract, files: list[str]) -> ConformResult:
     """Conform every raw file of `contract` into its stage and quarantine tables."""
     if not files:
@@ -77,14 +83,14 @@ def conform_dataset(engine: Engine, contract: Contract, files: list[str]) -> Con
     )
     duplicates = f"{view}_duplicates"
     try:
-        engine.materialize(duplicates, duplicates_sql(contract, view), "spark")
+        repeated = _duplicated_keys(engine, contract, view, duplicates)
         raw_root = engine.lake.layer_roots["raw"]
         staged = engine.write_table(
-            contract.stage_table, stage_projection(contract, view, duplicates, raw_root), "spark"
+            contract.stage_table, stage_projection(contract, view, repeated, raw_root), "spark"
         )
         quarantined = engine.write_table(
             contract.quarantine_table,
-            quarantine_projection(contract, view, duplicates, raw_root), "spark",
+            quarantine_projection(contract, view, repeated, raw_root), "spark",
         )
     finally:
         engine.release(duplicates)
@@ -128,9 +134,9 @@ def conform_increment(
     conformed = f"{view}_new"
     duplicates = f"{view}_duplicates"
     columns = [c.name for c in contract.columns]
+    raw = [raw_column(c) for c in contract.columns if raw_column(c) not in columns]
     passthrough = ", ".join(
-        [f"v.{c}" for c in columns] + [f"v._raw_{c}" for c in columns]
-        + ["v._json_valid", "v._source_file"])
+        [f"v.{c}" for c in [*columns, *raw]] + ["v._json_valid", "v._source_file"])
     already = (f"'duplicate: {keys} already staged from an earlier delivery'")
     try:
         engine.materialize(known, f"select distinct {keys} from {contract.stage_table} "
@@ -142,13 +148,13 @@ def conform_increment(
             f"then {already} else v._reason end as _reason "
             f"from {conformed} v left join {known} k on "
             + " and ".join(f"v.{k} <=> k.{k}" for k in contract.keys)), "spark")
-        engine.materialize(duplicates, duplicates_sql(contract, view), "spark")
+        repeated = _duplicated_keys(engine, contract, view, duplicates)
         staged = engine.write_table(contract.stage_table, (
             f"select * from {contract.stage_table} where {not_this_run} union all "
-            + stage_projection(contract, view, duplicates, raw_root)), "spark")
+            + stage_projection(contract, view, repeated, raw_root)), "spark")
         quarantined = engine.write_table(contract.quarantine_table, (
             f"select * from {contract.quarantine_table} where {not_this_run} union all "
-            + quarantine_projection(contract, view, duplicates, raw_root)), "spark")
+            + quarantine_projection(contract, view, repeated, raw_root)), "spark")
     finally:
         for name in (duplicates, view, conformed, known):
             engine.release(name)
