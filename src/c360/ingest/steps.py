@@ -165,7 +165,7 @@ def ingest_steps() -> list[Step]:
         Step(
             name=f"raw_{dataset}", kind=kind, inputs=(), outputs=(f"raw_{dataset}",),  # type: ignore[arg-type]
             schedules=schedules_of(dataset), run=run, resource=resource,
-            arguments=_arguments(dataset), engine_free=True,
+            arguments=_arguments(dataset),
             description=f"Land the {dataset} delivery in RAW",
         )
         for dataset, kind, resource, run in INGEST

@@ -45,9 +45,6 @@ class Step:
     arguments: tuple[tuple[str, str], ...] = ()
     """Arguments passed to the resource (e.g. `--dataset crm_customers`)."""
     description: str = ""
-    engine_free: bool = False
-    """The step never uses the run's engine (ingest: source → RAW). The local runner
-    runs such neighbours side by side, as the Step Functions Parallel state does."""
 
     def __post_init__(self) -> None:
         if not self.outputs or self.outputs[0] != self.name:

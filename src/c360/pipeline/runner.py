@@ -13,7 +13,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -69,8 +68,6 @@ def run_id_for(schedule: str, logical_date: date) -> str:
 
 
 ProgressHook = Callable[[Step, int, int], None]
-"""(step, steps done, steps in all): called before each batch with its first step (a
-batch of side-by-side ingest steps is reported once), and once at the end."""
 
 
 def run_pipeline(
@@ -125,16 +122,25 @@ def _run_steps(settings: Settings, lake: Lake, logical_date: date, sources_dir: 
     with create_engine(settings, lake) as engine, RunScope() as scope:
         ctx = StepContext(settings, lake, engine, contracts, run_id, logical_date, sources_dir,
                           work_dir, run_scope=scope)
-        done = 0
-        for batch in concurrent_batches(steps):
+        for index, step in enumerate(steps):
             if on_step:
-                on_step(batch[0], done, len(steps))
-            if len(batch) == 1:
-                manifest.steps.append(_execute(batch[0], ctx))
-            else:
-                manifest.steps.extend(_execute_side_by_side(batch, ctx, settings.threads))
-            done += len(batch)
-            scope.release({s.name for s in steps[done:]})  # e.g. the simulated database
+                on_step(step, index, len(steps))
+            started = time.perf_counter()
+            log.info("step started", extra={"run_id": run_id, "step": step.name})
+            try:
+                result: StepResult = step.run(ctx)
+            except Exception:
+                log.error("step failed", extra={"run_id": run_id, "step": step.name})
+                raise
+            seconds = round(time.perf_counter() - started, 3)
+            manifest.steps.append(StepRecord(
+                step=step.name, kind=step.kind, status="succeeded", rows_in=result.rows_in,
+                rows_out=result.rows_out, rows_quarantined=result.rows_quarantined,
+                seconds=seconds, details=result.details,
+            ))
+            log.info("step finished", extra={"run_id": run_id, "step": step.name,
+                                             "rows_out": result.rows_out, "seconds": seconds})
+            scope.release({s.name for s in steps[index + 1:]})  # e.g. the simulated database
         if on_step:
             on_step(steps[-1], len(steps), len(steps))
     manifest.status = "succeeded"
@@ -142,70 +148,6 @@ def _run_steps(settings: Settings, lake: Lake, logical_date: date, sources_dir: 
     write_manifest(lake, manifest)
     shutil.rmtree(work_dir, ignore_errors=True)
     return manifest
-
-
-def concurrent_batches(steps: list[Step]) -> list[list[Step]]:
-    """`steps` (in order) cut into batches: neighbouring engine-free steps that read none of
-    each other's outputs share a batch (run side by side); any other step is alone."""
-    batches: list[list[Step]] = []
-    for step in steps:
-        last = batches[-1] if batches else []
-        made = {o for s in last for o in s.outputs}
-        if step.engine_free and last and last[0].engine_free and not made & set(step.inputs):
-            last.append(step)
-        else:
-            batches.append([step])
-    return batches
-
-
-def _execute(step: Step, ctx: StepContext) -> StepRecord:
-    """Run one step, logging its start and end; a failure is logged and re-raised."""
-    started = time.perf_counter()
-    log.info("step started", extra={"run_id": ctx.run_id, "step": step.name})
-    try:
-        result: StepResult = step.run(ctx)
-    except Exception:
-        log.error("step failed", extra={"run_id": ctx.run_id, "step": step.name})
-        raise
-    seconds = round(time.perf_counter() - started, 3)
-    log.info("step finished", extra={"run_id": ctx.run_id, "step": step.name,
-                                     "rows_out": result.rows_out, "seconds": seconds})
-    return StepRecord(step=step.name, kind=step.kind, status="succeeded",
-                      rows_in=result.rows_in, rows_out=result.rows_out,
-                      rows_quarantined=result.rows_quarantined, seconds=seconds,
-                      details=result.details)
-
-
-def _execute_side_by_side(batch: list[Step], ctx: StepContext, workers: int
-                          ) -> list[StepRecord]:
-    """Run a batch of engine-free steps on `workers` threads; records in batch order.
-
-    Steps of the same AWS resource (e.g. the four core-banking extracts sharing one
-    source database) run one after another in one lane; lanes run side by side. Every
-    lane is finished before a failure is raised (the first one, in batch order), so
-    nothing keeps writing after the run has stopped.
-    """
-    lanes: dict[str, list[Step]] = {}
-    for step in batch:
-        lanes.setdefault(step.resource or step.name, []).append(step)
-    records: dict[str, StepRecord] = {}
-    failures: dict[str, BaseException] = {}
-
-    def run_lane(lane: list[Step]) -> None:
-        for step in lane:
-            try:
-                records[step.name] = _execute(step, ctx)
-            except BaseException as exc:  # re-raised below, on the run's thread
-                failures[step.name] = exc
-                return
-
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="step") as pool:
-        for future in [pool.submit(run_lane, lane) for lane in lanes.values()]:
-            future.result()
-    for step in batch:
-        if step.name in failures:
-            raise failures[step.name]
-    return [records[step.name] for step in batch]
 
 
 def write_manifest(lake: Lake, manifest: RunManifest) -> Path:

@@ -12,7 +12,6 @@ last of them.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager, ExitStack
 from typing import Any, TypeVar, cast
@@ -25,8 +24,6 @@ class RunScope:
 
     def __init__(self) -> None:
         self._entered: dict[str, tuple[Any, ExitStack, frozenset[str]]] = {}
-        # Steps of one batch run in threads (runner.concurrent_batches): one entry at a time.
-        self._lock = threading.RLock()
 
     def shared(self, key: str, factory: Callable[[], AbstractContextManager[T]],
                used_by: Collection[str] = ()) -> T:
@@ -35,12 +32,11 @@ class RunScope:
         `used_by` names the steps that use it; once none of them remains to run, the
         runner's `release` exits it. Without `used_by` it lasts until the run ends.
         """
-        with self._lock:
-            if key not in self._entered:
-                with ExitStack() as stack:
-                    value = stack.enter_context(factory())
-                    self._entered[key] = (value, stack.pop_all(), frozenset(used_by))
-            return cast(T, self._entered[key][0])
+        if key not in self._entered:
+            with ExitStack() as stack:
+                value = stack.enter_context(factory())
+                self._entered[key] = (value, stack.pop_all(), frozenset(used_by))
+        return cast(T, self._entered[key][0])
 
     def __contains__(self, key: str) -> bool:
         return key in self._entered
