@@ -252,12 +252,16 @@ def _key(record: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def write_jsonl_gz(records: list[dict[str, Any]], target: Path) -> Path:
-    """One JSON object per line (`json.dumps`, never `str(dict)`), gzip with mtime 0."""
+    """One JSON object per line (`json.dumps`, never `str(dict)`), gzip with mtime 0.
+
+    Compression level 6 (zlib's default): level 9 took ~3x as long on a 40 MB delivery
+    for a file a few percent smaller.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(target, "wb", mtime=0) as gz:
-        for record in records:
-            line = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-            gz.write(line.encode("utf-8") + b"\n")
+    lines = [json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+             for record in records]
+    with gzip.GzipFile(target, "wb", mtime=0, compresslevel=6) as gz:
+        gz.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
     return target
 
 
