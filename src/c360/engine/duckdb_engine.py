@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,7 +30,8 @@ class DuckDBEngine(Engine):
     def __init__(self, lake: Lake, threads: int = 2) -> None:
         super().__init__(lake, threads)
         # Where materialized views and large sorts spill past the memory limit (not the cwd).
-        self._scratch = tempfile.mkdtemp(prefix="c360-duckdb-")
+        # Not created here: DuckDB creates it on its first spill and removes it on close.
+        self._scratch = str(Path(tempfile.gettempdir()) / f"c360-duckdb-{uuid.uuid4().hex}")
         self.con = duckdb.connect(config={"threads": threads, "temp_directory": self._scratch})
         # Deterministic output order for writes and stable float formatting.
         self.con.execute("set preserve_insertion_order = true")
