@@ -155,6 +155,7 @@ def run_engine(engine: str, customers: int, sources: Path, dsn: str) -> dict[str
 WALL_TARGET_100K = {"duckdb": 60.0, "spark": 180.0}
 RATIO_TARGET = 1.5
 HOURLY_TARGET = 0.15
+MEMORY_TARGET_MIB = 24 * 1024
 
 
 def targets(results: list[dict[str, object]], hourly: list[dict[str, object]]) -> list[str]:
@@ -170,6 +171,16 @@ def targets(results: list[dict[str, object]], hourly: list[dict[str, object]]) -
             wall = float(r["wall_seconds"])  # type: ignore[arg-type]
             lines.append(f"- {name}: daily pipeline {wall} s (target ≤ {limit:.0f} s): "
                          f"{verdict(wall <= limit)}")
+        if r["customers"] == 1_000_000:
+            peak = int(r["peak_rss_mib"])  # type: ignore[call-overload]
+            lines.append(f"- {name}: peak memory {peak:,} MiB (target: completes within "
+                         f"{MEMORY_TARGET_MIB:,} MiB): {verdict(peak <= MEMORY_TARGET_MIB)}")
+            small = next((x for x in results if x["engine"] == r["engine"]
+                          and x["customers"] == 100_000), None)
+            if small:
+                growth = float(r["wall_seconds"]) / float(small["wall_seconds"])  # type: ignore[arg-type]
+                lines.append(f"- {name}: time x{growth:.1f} for x10 customers from 100,000 "
+                             f"(target: no worse than linear, ≤ x10): {verdict(growth <= 10)}")
         ratio = r["ratio_to_floor"]
         if isinstance(ratio, float | int):
             lines.append(f"- {name}: ratio to floor {ratio} (target ≤ {RATIO_TARGET}): "
