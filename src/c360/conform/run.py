@@ -77,7 +77,7 @@ def conform_dataset(engine: Engine, contract: Contract, files: list[str]) -> Con
         raise EngineError(f"{contract.raw_table}: no raw files under {contract.raw.path}")
     engine.register_raw(contract.raw_table, raw_source(contract, files))
     view = f"conform_{contract.dataset}"
-    # Computed once (parsing, typing, ranking), then projected twice.
+    # Computed once (parsing, typing, checks), then projected twice.
     rows_in = engine.materialize(
         view, conform_sql(contract, contract.raw_table, engine.dialect), "spark"
     )
@@ -139,12 +139,12 @@ def conform_increment(
         [f"v.{c}" for c in [*columns, *raw]] + ["v._json_valid", "v._source_file"])
     already = (f"'duplicate: {keys} already staged from an earlier delivery'")
     try:
-        engine.materialize(known, f"select distinct {keys} from {contract.stage_table} "
-                                  f"where {not_this_run}", "spark")
+        engine.materialize(known, f"select distinct {keys}, true as _staged "
+                                  f"from {contract.stage_table} where {not_this_run}", "spark")
         rows_in = engine.materialize(
             conformed, conform_sql(contract, contract.raw_table, engine.dialect), "spark")
         engine.materialize(view, (
-            f"select {passthrough}, case when v._reason = '' and k.{contract.keys[0]} is not null "
+            f"select {passthrough}, case when v._reason = '' and k._staged "
             f"then {already} else v._reason end as _reason "
             f"from {conformed} v left join {known} k on "
             + " and ".join(f"v.{k} <=> k.{k}" for k in contract.keys)), "spark")
