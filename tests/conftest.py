@@ -39,3 +39,11 @@ def engine(request, lake: Lake):
         eng = SparkEngine(lake)
     yield eng
     eng.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop simulated databases left by `c360 run` subprocesses the tests SIGKILLed
+    (tests/reliability kills runs mid-way; a killed run cannot stop its server)."""
+    from c360.sources.postgres import reap_orphaned_clusters
+
+    reap_orphaned_clusters()

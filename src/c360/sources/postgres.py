@@ -27,6 +27,7 @@ import pwd
 import random
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -170,9 +171,12 @@ class LocalPostgres:
         find_binary("postgres")
         if self._as_root:
             _ensure_service_user()
+        reap_orphaned_clusters(self.base_dir)  # left by runs killed with SIGKILL
         self.root = Path(tempfile.mkdtemp(prefix="c360-pg-", dir=self.base_dir))
         try:
             os.chmod(self.root, 0o700)
+            # Who started it: a cluster whose starter is gone is an orphan (see reap_...).
+            (self.root / OWNER_FILE).write_text(f"{os.getpid()}\n")
             pwfile = self.root / "pwfile"
             pwfile.write_text(self.password + "\n")
             if self._as_root:
@@ -289,6 +293,61 @@ class LocalPostgres:
         import psycopg
 
         return psycopg.connect(self.dsn, **kwargs)
+
+
+# -- orphans ------------------------------------------------------------------------------
+
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stop_postmaster(data_dir: Path, wait: float = 10.0) -> None:
+    """Immediate shutdown (SIGQUIT) of the postmaster of `data_dir`, SIGKILL if it lingers."""
+    try:
+        pid = int((data_dir / "postmaster.pid").read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return
+    if not _alive(pid):
+        return
+    os.kill(pid, signal.SIGQUIT)
+    deadline = time.monotonic() + wait
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def reap_orphaned_clusters(base_dir: Path | None = None) -> list[Path]:
+    """Stop and delete throwaway clusters whose starting process is gone.
+
+    A `c360 run` killed with SIGKILL cannot stop the simulated database it started
+    (no `finally` runs). Each cluster records its starter's pid (`owner.pid`); any
+    cluster whose starter no longer exists is shut down and removed here, by the next
+    `LocalPostgres.start()` and by the test session's end. Live starters' clusters,
+    and folders without an owner file, are left alone. Returns the folders removed.
+    """
+    base = Path(base_dir) if base_dir else Path(tempfile.gettempdir())
+    reaped = []
+    for root in sorted(base.glob("c360-pg-*")):
+        try:
+            owner = int((root / OWNER_FILE).read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+        if _alive(owner):
+            continue
+        _stop_postmaster(root / "data")
+        shutil.rmtree(root, ignore_errors=True)
+        reaped.append(root)
+    return reaped
 
 
 # -- schema and loading ------------------------------------------------------------------
