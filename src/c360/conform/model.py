@@ -54,7 +54,9 @@ def _spark_schema(contract: Contract) -> str:
         *parents, leaf = column.source.split(".")
         for part in parents:
             child = node.setdefault(part, {})
-            assert isinstance(child, dict), f"{contract.dataset}: {column.source} nests a leaf"
+            if not isinstance(child, dict):
+                raise ValueError(f"{contract.dataset}: source {column.source} reads inside "
+                                 f"{part}, which another column reads as a value")
             node = child
         node[leaf] = "STRING"
 

@@ -125,10 +125,6 @@ def conform_increment(
     keys = ", ".join(contract.keys)
     engine.register_table(contract.stage_table)
     engine.register_table(contract.quarantine_table)
-    staged_before = engine.count(
-        f"(select 1 from {contract.stage_table} where {not_this_run})")
-    quarantined_before = engine.count(
-        f"(select 1 from {contract.quarantine_table} where {not_this_run})")
     engine.register_raw(contract.raw_table, raw_source(contract, files))
     view, known = f"conform_{contract.dataset}", f"staged_keys_{contract.dataset}"
     conformed = f"{view}_new"
@@ -149,14 +145,18 @@ def conform_increment(
             f"from {conformed} v left join {known} k on "
             + " and ".join(f"v.{k} <=> k.{k}" for k in contract.keys)), "spark")
         repeated = _duplicated_keys(engine, contract, view, duplicates)
-        staged = engine.write_table(contract.stage_table, (
+        new_staged = stage_projection(contract, view, repeated, raw_root)
+        new_quarantined = quarantine_projection(contract, view, repeated, raw_root)
+        # The increment's own counts, from the (small) new rows, before they are appended.
+        staged = engine.count(f"({engine.transpile(new_staged, 'spark')}) as new_rows")
+        quarantined = engine.count(f"({engine.transpile(new_quarantined, 'spark')}) as new_rows")
+        engine.write_table(contract.stage_table, (
             f"select * from {contract.stage_table} where {not_this_run} union all "
-            + stage_projection(contract, view, repeated, raw_root)), "spark")
-        quarantined = engine.write_table(contract.quarantine_table, (
+            + new_staged), "spark")
+        engine.write_table(contract.quarantine_table, (
             f"select * from {contract.quarantine_table} where {not_this_run} union all "
-            + quarantine_projection(contract, view, repeated, raw_root)), "spark")
+            + new_quarantined), "spark")
     finally:
         for name in (duplicates, view, conformed, known):
             engine.release(name)
-    return ConformResult(contract.dataset, rows_in, staged - staged_before,
-                         quarantined - quarantined_before)
+    return ConformResult(contract.dataset, rows_in, staged, quarantined)
