@@ -27,9 +27,12 @@ def main() -> None:
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
+    from c360.engine.spark_engine import LOOPBACK_ONLY
+
     started = time.perf_counter()
     spark = (SparkSession.builder.master(f"local[{args.threads}]").appName("floor")
              .config("spark.ui.enabled", "false")
+             .config(map=LOOPBACK_ONLY)
              .config("spark.sql.shuffle.partitions", str(max(2, args.threads)))
              .config("spark.sql.adaptive.enabled", "true")
              .config("spark.sql.session.timeZone", "UTC")

@@ -18,6 +18,10 @@ from c360.engine.base import Engine, RawSource
 from c360.lake import Lake
 
 _SESSION: Any = None
+LOOPBACK_ONLY: dict[str, bool | float | int | str | None] = {
+    "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
+"""A local session's driver RPC and block manager listen on loopback only (Spark's
+default is the host's address)."""
 
 
 def local_spark_session(threads: int = 2) -> Any:
@@ -38,6 +42,7 @@ def local_spark_session(threads: int = 2) -> Any:
         SparkSession.builder.master(f"local[{threads}]")
         .appName("c360")
         .config("spark.ui.enabled", "false")
+        .config(map=LOOPBACK_ONLY)
         .config("spark.sql.shuffle.partitions", str(max(2, threads)))
         # Listing hundreds of raw files (hourly clickstream batches) in-process, not as a
         # Spark job per read (the default above 32 paths costs seconds locally).

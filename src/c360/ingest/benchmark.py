@@ -69,10 +69,13 @@ def main(argv: list[str] | None = None) -> None:
             return
         from pyspark.sql import SparkSession
 
+        from c360.engine.spark_engine import LOOPBACK_ONLY
+
         started = time.perf_counter()
         spark = (SparkSession.builder.master(f"local[{args.partitions}]")
                  .config("spark.ui.enabled", "false")
                  .config("spark.ui.showConsoleProgress", "false")
+                 .config(map=LOOPBACK_ONLY)
                  .config("spark.jars", JDBC_JAR)
                  .config("spark.sql.shuffle.partitions", str(args.partitions)).getOrCreate())
         spark.range(1).count()

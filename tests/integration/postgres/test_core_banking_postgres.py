@@ -14,6 +14,7 @@ import pytest
 
 from c360.config import Settings
 from c360.contracts import load_contracts
+from c360.engine.spark_engine import LOOPBACK_ONLY
 from c360.ingest.checkpoints import Checkpoints
 from c360.ingest.core_banking import ExtractError, extract_table
 from c360.ingest.store import LocalStore
@@ -250,7 +251,8 @@ def test_spark_jdbc_extract_lands_the_same_rows_as_the_copy_extract(bank, tmp_pa
     if active is not None:
         active.stop()
     spark = (SparkSession.builder.master("local[2]").appName("jdbc-extract-test")
-             .config("spark.ui.enabled", "false").config("spark.jars", str(JDBC_JAR))
+             .config("spark.ui.enabled", "false").config(map=LOOPBACK_ONLY)
+             .config("spark.jars", str(JDBC_JAR))
              .config("spark.sql.shuffle.partitions", "2").getOrCreate())
     try:
         with psycopg.connect(bank) as conn:
