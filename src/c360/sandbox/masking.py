@@ -69,12 +69,35 @@ def token(key: bytes, value: str) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
+def _tokens(key: bytes, values: List[Optional[str]]) -> List[Optional[str]]:
+    """`token(key, v)` of each value (None stays None), HMAC computed by hand (RFC 2104).
+
+    The keyed inner and outer SHA-256 states are built once and copied per value:
+    half the time of `hmac.new` per value on the hundreds of thousands of distinct
+    ids a sandbox table holds. `test_masking` checks it against `token`.
+    """
+    block = hashlib.sha256().block_size
+    padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+    out: List[Optional[str]] = []
+    keep = out.append
+    for value in values:
+        if value is None:
+            keep(None)
+            continue
+        digest = inner.copy()
+        digest.update(value.encode("utf-8"))
+        result = outer.copy()
+        result.update(digest.digest())
+        keep(result.hexdigest()[:32])
+    return out
+
+
 def _tokenize(key: bytes, column: pa.ChunkedArray) -> pa.Array:
     """Token per row, computing each distinct value's HMAC once (dictionary encoding)."""
     encoded = pc.dictionary_encode(pc.cast(column, pa.string()).combine_chunks())
-    tokens: List[Optional[str]] = [
-        None if v is None else token(key, v) for v in encoded.dictionary.to_pylist()
-    ]
+    tokens = _tokens(key, encoded.dictionary.to_pylist())
     return pc.take(pa.array(tokens, pa.string()), encoded.indices)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from c360.sandbox.masking import MaskingError, Policy, mask_table, token
+from c360.sandbox.masking import MaskingError, Policy, _tokens, mask_table, token
 
 KEY = b"test-key"
 
@@ -48,3 +48,10 @@ def test_boolean_flags_named_after_a_channel_are_not_identifiers() -> None:
     table = pa.table({"contactable_phone": [True], "consent_email": [False]})
     assert mask_table(table, Policy("people"), KEY).column_names == [
         "contactable_phone", "consent_email"]
+
+
+def test_batch_tokens_equal_the_standard_hmac_for_short_long_and_unicode_keys() -> None:
+    values = ["C1", "ann@example.com", "Zoë Ünal", "", None]
+    for key in (KEY, b"Jefe", b"k" * 64, b"a-key-longer-than-one-sha256-block-" * 3):
+        expected = [None if v is None else token(key, v) for v in values]
+        assert _tokens(key, values) == expected
