@@ -11,6 +11,7 @@ placeholders (`:logical_date`, `:run_id`) bound as literals before execution.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -40,14 +41,15 @@ class Model:
     @property
     def inputs(self) -> tuple[str, ...]:
         """Tables this model reads (CTE names excluded), sorted."""
-        tree = self.parse()
+        tree = self._tree()
         ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
         names = {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
         return tuple(sorted(names))
 
-    def parse(self) -> exp.Expr:
+    def _tree(self) -> exp.Expr:
+        """The parsed model, shared: read it, never change it (`parse()` gives a copy)."""
         try:
-            tree = sqlglot.parse_one(self.sql, read=self.dialect)
+            tree = _parse_sql(self.sql, self.dialect)
         except sqlglot.errors.ParseError as exc:
             where = self.path or self.table
             raise ModelError(f"{where}: cannot parse {self.dialect} SQL: {exc}") from None
@@ -55,18 +57,34 @@ class Model:
             raise ModelError(f"{self.path or self.table}: empty model")
         return tree
 
+    def parse(self) -> exp.Expr:
+        """The parsed model, a tree of the caller's own to change."""
+        return self._tree().copy()
+
     def render(self, dialect: str, params: Mapping[str, object] | None = None) -> str:
         """The model's SQL in `dialect` with placeholders bound to literals."""
-        tree = bind(self.parse(), params or {})
+        tree = bind(self._tree(), params or {})
         return tree.sql(dialect=dialect, pretty=False)
 
 
+@functools.lru_cache(maxsize=256)
+def _parse_sql(sql: str, dialect: str) -> exp.Expr | None:
+    """Parse once per process: a run needs a model's tree for its lineage (building the
+    steps) and again to render it; parsing the models was a fixed cost of every run."""
+    return sqlglot.parse_one(sql, read=dialect)
+
+
 def bind(tree: exp.Expr, params: Mapping[str, object]) -> exp.Expr:
-    """Replace `:name` placeholders with literal values; unknown names are an error."""
+    """Replace `:name` placeholders with literal values; unknown names are an error.
+
+    `tree` is left unchanged: a copy is bound (no copy when there is nothing to bind).
+    """
     wanted = {p.name for p in tree.find_all(exp.Placeholder) if p.name}
     missing = wanted - set(params)
     if missing:
         raise ModelError(f"model needs parameter(s) {', '.join(sorted(missing))}")
+    if not wanted:
+        return tree
     literals = {k: _literal(v) for k, v in params.items() if k in wanted}
     return exp.replace_placeholders(tree.copy(), **literals)
 
