@@ -19,6 +19,13 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 LOG_LEVELS: tuple[str, ...] = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
+def _cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class ConfigError(ValueError):
     """A configuration value is missing or malformed; the message names it."""
 
@@ -37,6 +44,10 @@ class Settings:
     """Naming prefix for Glue databases, buckets and tables in AWS."""
     threads: int = 2
     """Worker threads for the local engines."""
+    ingest_workers: int = field(default_factory=_cores)
+    """Processes that check a big file-drop delivery (`C360_INGEST_WORKERS`; default: the
+    cores this process may use). Only deliveries of at least
+    `c360.ingest.landing.POOL_MIN_BYTES` use them."""
     sandbox_key: str = field(default="local-sandbox-key-change-me", repr=False)
     """HMAC key used to tokenize direct identifiers in the sandbox (`C360_SANDBOX_KEY`)."""
     logical_date: date | None = None
@@ -63,6 +74,8 @@ class Settings:
             values["prefix"] = env["C360_PREFIX"]
         if "C360_THREADS" in env:
             values["threads"] = _int("C360_THREADS", env["C360_THREADS"])
+        if "C360_INGEST_WORKERS" in env:
+            values["ingest_workers"] = _int("C360_INGEST_WORKERS", env["C360_INGEST_WORKERS"])
         if "C360_SANDBOX_KEY" in env:
             values["sandbox_key"] = env["C360_SANDBOX_KEY"]
         if "C360_LOGICAL_DATE" in env:
@@ -94,6 +107,8 @@ class Settings:
                 f"{', '.join(LOG_LEVELS)}")
         if self.threads < 1:
             raise ConfigError(f"C360_THREADS must be >= 1, got {self.threads}")
+        if self.ingest_workers < 1:
+            raise ConfigError(f"C360_INGEST_WORKERS must be >= 1, got {self.ingest_workers}")
         if not self.prefix.replace("_", "").isalnum() or not self.prefix[:1].isalpha():
             raise ConfigError(f"C360_PREFIX={self.prefix!r} must be alphanumeric/underscore")
 

@@ -41,12 +41,16 @@ def drop_pattern(dataset: str, day: date | None) -> tuple[str, str]:
 
 
 def ingest_drop(contract: Contract, source: ObjectStore, raw: ObjectStore, ingest_date: date,
-                run_id: str, work_dir: Path, day: date | None = None) -> LandingReport:
-    """Land every dropped file of `contract`'s dataset (checked) as one delivery."""
+                run_id: str, work_dir: Path, day: date | None = None,
+                workers: int = 1) -> LandingReport:
+    """Land every dropped file of `contract`'s dataset (checked) as one delivery.
+
+    `workers`: processes that may check a big delivery (`landing.land`).
+    """
     folder, pattern = drop_pattern(contract.dataset, day)
     files = fetch_matching(source, folder, pattern, work_dir / contract.dataset)
     report = land(raw, contract.dataset, files, contract.raw.path, ingest_date, run_id,
-                  check=checker_for(contract))
+                  check=checker_for(contract), workers=workers)
     if not files:
         report.skipped.append({"source": f"{folder}/{pattern}",
                                "reason": "nothing dropped (no file matches)"})

@@ -15,7 +15,9 @@
   it when the step ends.
 - mainframe, clickstream and call-center files: `c360.ingest.mainframe.ingest_drop`
   from the sources folder (the drop location), each file checked; mainframe files
-  whose trailer disagrees with their detail records are quarantined whole.
+  whose trailer disagrees with their detail records are quarantined whole. A big
+  delivery (the day's clickstream batches) is checked by `Settings.ingest_workers`
+  processes (`c360.ingest.landing.POOL_MIN_BYTES`).
 """
 
 from __future__ import annotations
@@ -126,7 +128,8 @@ def _drop(dataset: str) -> StepRun:
 
         source = LocalStore(_sources(ctx, dataset))
         report = ingest_drop(ctx.contracts[dataset], source, LocalStore(ctx.lake.root / "raw"),
-                             ctx.logical_date, ctx.run_id, ctx.work_dir)
+                             ctx.logical_date, ctx.run_id, ctx.work_dir,
+                             workers=ctx.settings.ingest_workers)
         return StepResult(rows_in=report.rows + report.rows_quarantined, rows_out=report.rows,
                           rows_quarantined=report.rows_quarantined, details=report.summary())
 

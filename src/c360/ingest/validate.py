@@ -26,7 +26,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from itertools import chain, repeat
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import Literal, cast
 
@@ -105,6 +106,12 @@ def check_file(contract: Contract, path: Path) -> FileCheck:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             return quarantine(f"corrupt gzip: {exc}")
+    if fmt == "jsonl":
+        parsed = _parse_json_lines(data)
+        if parsed is not None:  # else: a rare shape the text path below reads exactly
+            if not parsed[0]:
+                return skip("empty file (no records)")
+            return _judge_jsonl(contract, *parsed)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -123,7 +130,8 @@ def check_file(contract: Contract, path: Path) -> FileCheck:
 
 
 def checker_for(contract: Contract) -> Callable[[Path], FileCheck]:
-    return lambda path: check_file(contract, path)
+    """`check_file` bound to `contract`; picklable, so a process pool can run it."""
+    return partial(check_file, contract)
 
 
 # -- JSON lines ------------------------------------------------------------------------
@@ -132,7 +140,20 @@ def checker_for(contract: Contract) -> Callable[[Path], FileCheck]:
 # small: orjson parses (a line it refuses is re-read with the standard `json` module, so
 # a line counts as a JSON object exactly when `json.loads` reads one: NaN, huge numbers,
 # lone surrogates), and the per-field counts run over columns (`map`, `list.count`,
-# `Counter`) instead of per-record Python loops.
+# `Counter`), each column taken once, instead of per-record Python loops.
+#
+# Lines are those of `str.splitlines` on the decoded text. The usual batch is read
+# without decoding it: its bytes are split at b"\n" and orjson parses each line's bytes.
+# That gives the same lines whenever the file holds no other line break `splitlines`
+# knows (\r, \x0b, \x0c, \x1c-\x1e, U+0085, U+2028, U+2029) and no byte-order mark;
+# \r is looked for up front, and so are the three non-ASCII ones when the file is not
+# ASCII (such a file is also decoded once, so its UTF-8 is checked exactly as the text
+# path checks it). The other breaks are not JSON (orjson and `json` refuse them
+# anywhere in a document), so they are looked for only in the lines orjson refuses.
+# Any of these shapes hands the file to the text path, which decides it.
+
+_UNICODE_LINE_BREAKS = ("\x85".encode(), "\u2028".encode(), "\u2029".encode())
+_NON_JSON_LINE_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
 
 
 def _present(record: dict[str, object], source: str) -> bool:
@@ -176,31 +197,101 @@ def _parse_json_objects(lines: list[str]) -> tuple[int, list[dict[str, object]],
     return len(lines) - blank, objects, invalid, invalid_lines
 
 
+def _parse_json_lines(data: bytes) -> tuple[int, list[dict[str, object]], int, list[int]] | None:
+    """`_parse_json_objects` of the decoded text's lines, read from `data` without decoding
+    it; None when the text path must read the file (see the comment above)."""
+    import orjson
+
+    if not data or data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return None
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if any(mark in data for mark in _UNICODE_LINE_BREAKS):
+            return None
+    lines = data.split(b"\n")
+    if not lines[-1]:  # the text ends with a line break: no line after it
+        lines.pop()
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    try:  # the usual batch: every line a JSON document
+        objects: list[dict[str, object]] = list(map(loads, lines))
+    except decode_error:
+        pass
+    else:
+        if all(map(dict.__instancecheck__, objects)):
+            return len(lines), objects, 0, []
+    objects = []
+    keep = objects.append
+    blank = invalid = 0
+    invalid_lines: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = loads(line)
+        except decode_error:
+            if any(mark in line for mark in _NON_JSON_LINE_BREAKS):
+                return None
+            text = line.decode("utf-8")  # valid: orjson refuses no ASCII, the rest was checked
+            if not text.strip():
+                blank += 1
+                continue
+            try:  # what orjson refuses, the standard module may read (NaN, big numbers, ...)
+                record = json.loads(text)
+            except ValueError:
+                record = None
+        if isinstance(record, dict):
+            keep(record)
+        else:
+            invalid += 1
+            if len(invalid_lines) < MAX_EXAMPLES:
+                invalid_lines.append(number)
+    return len(lines) - blank, objects, invalid, invalid_lines
+
+
+class _Columns(dict[str, list[object]]):
+    """`record.get(key)` of every record, per key; each column taken once, when first asked."""
+
+    def __init__(self, records: list[dict[str, object]]) -> None:
+        super().__init__()
+        self.records = records
+
+    def __missing__(self, key: str) -> list[object]:
+        values = self[key] = _values(self.records, key)
+        return values
+
+
 def _values(records: list[dict[str, object]], key: str) -> list[object]:
     """`record.get(key)` of every record, in order (one C-level pass)."""
     return list(map(dict.get, records, repeat(key)))
 
 
-def _missing(records: list[dict[str, object]], source: str) -> int:
+def _missing(records: list[dict[str, object]], source: str, columns: _Columns) -> int:
     """Records in which `source` (dotted = nested) is absent, null or empty."""
     if "." in source:
         return sum(1 for record in records if not _present(record, source))
-    values = _values(records, source)
+    values = columns[source]
     return values.count(None) + values.count("")
 
 
 def _check_jsonl(contract: Contract, text: str) -> FileCheck:
+    return _judge_jsonl(contract, *_parse_json_objects(text.splitlines()))
+
+
+def _judge_jsonl(contract: Contract, rows: int, records: list[dict[str, object]], invalid: int,
+                 invalid_lines: list[int]) -> FileCheck:
+    """The file's check from its parsed lines (see `_parse_json_objects`)."""
     known = {c.source.split(".")[0] for c in contract.columns}
     required = [c for c in contract.columns if not c.nullable]
-    rows, records, invalid, invalid_lines = _parse_json_objects(text.splitlines())
     if rows and invalid == rows:
         return quarantine(f"no line is a JSON object ({rows} lines, first bad at line "
                           f"{invalid_lines[0]})", rows)
     unknown = {key: sum(map(operator.contains, records, repeat(key)))
-               for key in set(chain.from_iterable(records)) - known}
+               for key in set().union(*records) - known}
+    columns = _Columns(records)
     missing: dict[str, int] = {}
     for column in required:
-        count = _missing(records, column.source)
+        count = _missing(records, column.source, columns)
         if count:
             missing[column.source] = missing.get(column.source, 0) + count
     notes: list[str] = []
@@ -214,7 +305,7 @@ def _check_jsonl(contract: Contract, text: str) -> FileCheck:
         notes.append("required field(s) missing; conform quarantines those records: " + ", ".join(
             f"{k} ({n})" for k, n in sorted(missing.items())))
     if contract.dataset == "clickstream_events":
-        notes.extend(clickstream_notes(records))
+        notes.extend(clickstream_notes(records, columns))
     return FileCheck(rows=rows, notes=tuple(notes))
 
 
@@ -236,18 +327,25 @@ def _bot_events(agents: list[object]) -> int:
 
 def _late_events(events: list[object], received: list[object]) -> int:
     """Events received in a later hour than they happened (`YYYY-MM-DDTHH` compared)."""
-    if set(map(type, events)) <= {str} and set(map(type, received)) <= {str}:
-        happened, came, hour = cast(list[str], events), cast(list[str], received), slice(13)
+    happened, came, hour = cast(list[str], events), cast(list[str], received), slice(13)
+    try:  # all strings (JSON gives plain `str`): one C-level pass
         return sum(map(str.__gt__, map(str.__getitem__, came, repeat(hour)),
                        map(str.__getitem__, happened, repeat(hour))))
+    except TypeError:  # a value that is not a string: `str.__getitem__` refuses it
+        pass
     return sum(1 for event, came in zip(events, received, strict=True)
                if isinstance(event, str) and isinstance(came, str) and came[:13] > event[:13])
 
 
-def clickstream_notes(records: list[dict[str, object]]) -> list[str]:
-    """Late and bot events are kept (conform and models handle them); the manifest counts them."""
-    late = _late_events(_values(records, "event_time"), _values(records, "received_at"))
-    bots = _bot_events(_values(records, "user_agent"))
+def clickstream_notes(records: list[dict[str, object]], columns: _Columns | None = None
+                      ) -> list[str]:
+    """Late and bot events are kept (conform and models handle them); the manifest counts them.
+
+    `columns`: the records' columns already taken (by the file check), reused.
+    """
+    columns = _Columns(records) if columns is None else columns
+    late = _late_events(columns["event_time"], columns["received_at"])
+    bots = _bot_events(columns["user_agent"])
     notes = []
     if late:
         notes.append(f"{late} late event(s) (received in a later hour than they happened)")
