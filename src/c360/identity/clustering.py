@@ -11,7 +11,7 @@ conflict check stops the rest.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,6 +62,48 @@ def edit_distance(a: str, b: str) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[-1]
+
+
+class ClusterValues(Mapping[int, frozenset[str]]):
+    """The values each cluster holds, as a Mapping over a sorted array of clusters.
+
+    Built from columnar data (one list of sets aligned with the clusters, None for a
+    cluster holding nothing), so no dict of a hundred thousand entries is built;
+    `greedy_merge` looks its clusters up in one vectorised pass (`lookup`).
+    """
+
+    def __init__(self, clusters: IntArray, sets: Sequence[frozenset[str] | None]) -> None:
+        if len(clusters) != len(sets):
+            raise ValueError(f"{len(clusters)} clusters but {len(sets)} value sets")
+        self._clusters = np.asarray(clusters, dtype=np.int64)
+        if len(self._clusters) > 1 and not bool(np.all(np.diff(self._clusters) > 0)):
+            raise ValueError("clusters must be sorted and distinct")
+        self._sets = list(sets)
+        self._array = np.empty(len(self._sets) + 1, dtype=object)  # last: None (not found)
+        self._array[:-1] = self._sets
+
+    def lookup(self, clusters: IntArray) -> list[frozenset[str] | None]:
+        """The set each of `clusters` holds, None for one holding nothing or unknown."""
+        clusters = np.asarray(clusters, dtype=np.int64)
+        at = np.searchsorted(self._clusters, clusters)
+        found = at < len(self._clusters)
+        found[found] = self._clusters[at[found]] == clusters[found]
+        return self._array[np.where(found, at, len(self._sets))].tolist()
+
+    def __getitem__(self, cluster: int) -> frozenset[str]:
+        at = int(np.searchsorted(self._clusters, cluster))
+        if at < len(self._clusters) and self._clusters[at] == cluster:
+            found = self._sets[at]
+            if found is not None:
+                return found
+        raise KeyError(cluster)
+
+    def __iter__(self) -> Iterator[int]:
+        return (c for c, v in zip(self._clusters.tolist(), self._sets, strict=True)
+                if v is not None)
+
+    def __len__(self) -> int:
+        return sum(v is not None for v in self._sets)
 
 
 @dataclass(frozen=True)
@@ -126,15 +168,6 @@ def _agree(x: str, y: str, agreement: Agreement) -> bool:
     return edit_distance(x, y) <= edits
 
 
-def _conflict(a: frozenset[str] | None, b: frozenset[str] | None, agreement: Agreement) -> bool:
-    """True when both sides hold values and no value of one agrees with one of the other."""
-    if not a or not b or not a.isdisjoint(b):
-        return False
-    if agreement == 0:
-        return True
-    return not any(_agree(x, y, agreement) for x in a for y in b)
-
-
 def greedy_merge(
     left: Sequence[int],
     right: Sequence[int],
@@ -152,9 +185,10 @@ def greedy_merge(
     that are not lone: if they all lead to one cluster, it joins it; if they lead
     to several, it stays alone (an ambiguous record is not guessed).
 
-    Union-find over compact integer ids with plain lists: this loop sees every
+    Union-find over compact integer ids with plain lists: the merge loop sees every
     scored pair (half a million for a million records), so it avoids per-edge
-    allocations.
+    allocations and calls; everything that does not depend on the order of merges
+    (sorting, the lone records' candidates, the final labels) is vectorised.
     """
     n = len(left)
     outcome = MergeOutcome(labels={})
@@ -163,25 +197,32 @@ def greedy_merge(
     lft = np.asarray(left, dtype=np.int64)
     rgt = np.asarray(right, dtype=np.int64)
     prob = np.asarray(probability, dtype=np.float64)
-    order = np.lexsort((np.maximum(lft, rgt), np.minimum(lft, rgt), -prob)).tolist()
+    order = np.lexsort((np.maximum(lft, rgt), np.minimum(lft, rgt), -prob))
     nodes, inverse = np.unique(np.concatenate([lft, rgt]), return_inverse=True)
-    li, ri = inverse[:n].tolist(), inverse[n:].tolist()
-    plist = prob.tolist()
+    inverse = inverse.reshape(-1)
+    first, second = inverse[:n][order], inverse[n:][order]  # compact ids, strongest first
+    ranked = prob[order]
     parent = list(range(len(nodes)))
-    index = dict(zip(nodes.tolist(), range(len(nodes)), strict=True))
 
     # values[column][node] = frozenset or None; a column shared by rules is one list.
     columns: dict[str, list[frozenset[str] | None]] = {}
     checks: list[list[tuple[list[frozenset[str] | None], Agreement]]] = []
+    index: dict[int, int] | None = None
     for rule in rules:
         check = []
         for column, per in rule.values.items():
             if column not in columns:
-                column_values: list[frozenset[str] | None] = [None] * len(nodes)
-                for cluster, values in per.items():
-                    k = index.get(cluster)
-                    if k is not None:
-                        column_values[k] = values
+                column_values: list[frozenset[str] | None]
+                if isinstance(per, ClusterValues):
+                    column_values = per.lookup(nodes)
+                else:
+                    if index is None:
+                        index = dict(zip(nodes.tolist(), range(len(nodes)), strict=True))
+                    column_values = [None] * len(nodes)
+                    for cluster, values in per.items():
+                        k = index.get(cluster)
+                        if k is not None:
+                            column_values[k] = values
                 columns[column] = column_values
             check.append((columns[column], rule.agreement[column]))
         checks.append(check)
@@ -193,9 +234,17 @@ def greedy_merge(
         return x
 
     def conflict(a: int, b: int) -> bool:
+        # Per rule: every column conflicts (both hold values, none agree); inlined, as
+        # this runs for every link considered.
         for check in checks:
             for values, agreement in check:
-                if not _conflict(values[a], values[b], agreement):
+                x = values[a]
+                if not x:
+                    break
+                y = values[b]
+                if not y or not x.isdisjoint(y):
+                    break
+                if agreement != 0 and any(_agree(p, q, agreement) for p in x for q in y):
                     break
             else:
                 return True
@@ -210,10 +259,15 @@ def greedy_merge(
                 values[keep] = moved if kept is None else kept | moved
                 values[gone] = None
 
-    for i in order:
-        if plist[i] < threshold:
-            break
-        a, b = find(li[i]), find(ri[i])
+    stop = _first_below(ranked, threshold)
+    for i, a, b in zip(order[:stop].tolist(), first[:stop].tolist(), second[:stop].tolist(),
+                       strict=True):
+        while parent[a] != a:  # find(a), inlined
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
         if a == b:
             continue
         if conflict(a, b):
@@ -223,39 +277,56 @@ def greedy_merge(
         outcome.accepted.append(i)
 
     if attach_threshold is not None and lone:
-        touched = [False] * len(nodes)
-        for k in range(len(nodes)):
-            if parent[k] != k:
-                touched[k] = touched[find(k)] = True
-        node_list = nodes.tolist()
-        alone = [not touched[k] and node_list[k] in lone for k in range(len(nodes))]
-        candidates: dict[int, dict[int, int]] = {}
-        for i in order:
-            if plist[i] < attach_threshold:
-                break
-            a, b = li[i], ri[i]
-            if alone[a] and not alone[b]:
-                candidates.setdefault(a, {}).setdefault(find(b), i)
-            elif alone[b] and not alone[a]:
-                candidates.setdefault(b, {}).setdefault(find(a), i)
-        for one in sorted(candidates):
-            targets = candidates[one]
-            if len(targets) != 1:
-                outcome.ambiguous += 1
-                continue
-            ((target, i),) = targets.items()
-            target = find(target)
-            if conflict(one, target):
+        roots = _roots(parent)
+        merged = roots != np.arange(len(nodes))
+        touched = merged.copy()
+        touched[roots[merged]] = True
+        alone = ~touched & np.isin(nodes, np.fromiter(lone, dtype=np.int64, count=len(lone)))
+        # Candidates: per lone record, the first link (strongest) to each cluster.
+        stop = _first_below(ranked, attach_threshold)
+        a, b = first[:stop], second[:stop]
+        from_a = alone[a] & ~alone[b]
+        from_b = alone[b] & ~alone[a]
+        use = np.flatnonzero(from_a | from_b)
+        one = np.where(from_a, a, b)[use]
+        target = roots[np.where(from_a, b, a)][use]
+        by_pair = np.lexsort((use, target, one))
+        one, target, use = one[by_pair], target[by_pair], use[by_pair]
+        new_pair = np.ones(len(one), dtype=bool)
+        new_pair[1:] = (one[1:] != one[:-1]) | (target[1:] != target[:-1])
+        one, target, use = one[new_pair], target[new_pair], use[new_pair]
+        lone_ids, start, targets = np.unique(one, return_index=True, return_counts=True)
+        outcome.ambiguous += int(np.count_nonzero(targets != 1))
+        single = start[targets == 1]
+        for k, goal, i in zip(one[single].tolist(), target[single].tolist(),
+                              order[use[single]].tolist(), strict=True):
+            goal = find(goal)
+            if conflict(k, goal):
                 outcome.refused += 1
                 continue
-            union(one, target)
+            union(k, goal)
             outcome.attached.append(i)
 
-    node_list = nodes.tolist()
-    for k in range(len(nodes)):
-        if parent[k] != k:
-            root = node_list[find(k)]
-            outcome.labels[node_list[k]] = root
-            outcome.labels[root] = root
-    outcome.labels = dict(sorted(outcome.labels.items()))
+    roots = _roots(parent)
+    merged = roots != np.arange(len(nodes))
+    labelled = merged.copy()
+    labelled[roots[merged]] = True
+    outcome.labels = dict(zip(nodes[labelled].tolist(), nodes[roots[labelled]].tolist(),
+                              strict=True))
     return outcome
+
+
+def _first_below(descending: npt.NDArray[np.float64], threshold: float) -> int:
+    """Index of the first value below `threshold` (the length when none is)."""
+    below = descending < threshold
+    return int(np.argmax(below)) if below.any() else len(descending)
+
+
+def _roots(parent: list[int]) -> IntArray:
+    """The root of every node of a union-find forest (pointer jumping)."""
+    roots = np.asarray(parent, dtype=np.int64)
+    while True:
+        jumped = roots[roots]
+        if np.array_equal(jumped, roots):
+            return roots
+        roots = jumped

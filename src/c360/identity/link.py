@@ -17,8 +17,11 @@ The result maps each record to a cluster label (its smallest record index);
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +30,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from c360.identity.backend import IdentityBackend
-from c360.identity.clustering import ConflictRule, connected_components, greedy_merge
+from c360.identity.clustering import (
+    ClusterValues,
+    ConflictRule,
+    connected_components,
+    greedy_merge,
+)
 from c360.identity.nicknames import nickname_rows
 from c360.identity.probabilistic import link_probabilistic
 from c360.identity.settings import IdentitySettings
@@ -73,17 +81,18 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
     rows = nickname_rows()
     backend.arrow("identity_nicknames", pa.table({
         "name": [r[0] for r in rows], "formal": [r[1] for r in rows]}))
-    backend.table("identity_std", standardize_sql(input_view, present, "identity_nicknames"))
+    # Standardized and numbered in one statement: one materialization, not two.
     backend.table("identity_records", (
         "select cast(row_number() over (order by record_id) - 1 as bigint) as record_idx, * "
-        "from identity_std"))
+        f"from ({standardize_sql(input_view, present, 'identity_nicknames')}) as std"))
     n = backend.count("identity_records")
     lap("standardize")
 
     # Pass 1: deterministic rules.
     det_left: list[np.ndarray] = []
     det_right: list[np.ndarray] = []
-    rule_of = np.full(n, "", dtype=object)
+    # How each record was linked, as an index into `applied` + 1 (0: not linked yet).
+    rule_of = np.zeros(n, dtype=np.int32)
     det_links: list[pa.Table] = []
     applied: list[str] = []
     for rule in settings.deterministic:
@@ -97,10 +106,11 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
         det_left.append(left)
         det_right.append(right)
         for side in (left, right):
-            unset = side[rule_of[side] == ""]
-            rule_of[unset] = rule.name
+            unset = side[rule_of[side] == 0]
+            rule_of[unset] = len(applied)
         det_links.append(pa.table({"l": left, "r": right,
-                                   "rule": pa.array([rule.name] * len(left), pa.string())}))
+                                   "rule": pa.repeat(pa.scalar(rule.name, pa.string()),
+                                                     len(left))}))
     all_left = np.concatenate(det_left) if det_left else np.zeros(0, np.int64)
     all_right = np.concatenate(det_right) if det_right else np.zeros(0, np.int64)
     det_cluster = connected_components(n, all_left, all_right)
@@ -144,10 +154,11 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
         candidates = _useful_pairs(cl, cr, pr, sizes == 1, prob.threshold)
         cl, cr, pr = cl[candidates], cr[candidates], pr[candidates]
         involved = np.unique(np.concatenate([cl, cr]))
-        conflicts = _conflict_rules(backend, settings, involved)
-        lone = frozenset(involved[sizes[involved] == 1].tolist())
-        outcome = greedy_merge(cl, cr, pr, conflicts, threshold=prob.threshold, lone=lone,
-                               attach_threshold=prob.attach_threshold)
+        with _gc_paused():
+            conflicts = _conflict_rules(backend, settings, involved)
+            lone = frozenset(involved[sizes[involved] == 1].tolist())
+            outcome = greedy_merge(cl, cr, pr, conflicts, threshold=prob.threshold, lone=lone,
+                                   attach_threshold=prob.attach_threshold)
         merged = outcome.labels
         accepted = candidates[np.asarray(outcome.accepted + outcome.attached, dtype=np.int64)]
         prob_links = pa.table({
@@ -184,15 +195,16 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
         order = np.argsort(link_p)
         per_cluster[link_clusters[order]] = link_p[order]
         best = per_cluster[det_cluster]
-        joined = np.isfinite(best) & (rule_of == "")
-        rule_of[joined] = "probabilistic"
-    rule_of[rule_of == ""] = "singleton"
+        joined = np.isfinite(best) & (rule_of == 0)
+        rule_of[joined] = len(applied) + 1
+    rule_of[rule_of == 0] = len(applied) + 2
+    rule_names = pa.array(["", *applied, "probabilistic", "singleton"], pa.string())
     ids = backend.fetch("select record_id, source_system from identity_records order by record_idx")
     assignments = pa.table({
         "record_id": ids.column("record_id"),
         "source_system": ids.column("source_system"),
         "cluster": pa.array(cluster, pa.int64()),
-        "rule": pa.array(rule_of.tolist(), pa.string()),
+        "rule": rule_names.take(pa.array(rule_of)),
         "match_probability": pa.array(best, pa.float64(), from_pandas=True),
     })
     links = _links_table(ids.column("record_id"), det_links, prob_links)
@@ -201,13 +213,35 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
         "records": n,
         "deterministic_rules": applied,
         "deterministic_links": int(len(all_left)),
-        "deterministic_clusters": int(len(np.unique(det_cluster))),
+        "deterministic_clusters": _distinct_labels(det_cluster),
         "profiles_compared": profiles,
         "probabilistic": probabilistic_stats,
-        "clusters": int(len(np.unique(cluster))),
+        "clusters": _distinct_labels(cluster),
         "seconds": timings,
     }
     return LinkResult(assignments=assignments, links=links, stats=stats)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while clustering builds its sets.
+
+    Clustering allocates hundreds of thousands of small sets, none in a reference
+    cycle; with the collector on, those allocations trigger full collections that
+    walk every object of the process (Splink's included) again and again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _distinct_labels(labels: np.ndarray) -> int:
+    """How many clusters: labels are record indexes (0 ≤ label < len(labels))."""
+    return int(np.count_nonzero(np.bincount(labels, minlength=len(labels))))
 
 
 def _present_columns(backend: IdentityBackend, view: str) -> set[str]:
@@ -267,7 +301,8 @@ def _conflict_rules(backend: IdentityBackend, settings: IdentitySettings, cluste
     if not len(clusters) or not rules:
         return []
     backend.arrow("identity_involved", pa.table({"det_cluster": clusters.astype(np.int64)}))
-    values: dict[str, dict[int, frozenset[str]]] = {}
+    involved = np.unique(clusters.astype(np.int64))
+    values: dict[str, ClusterValues] = {}
     for column, mode in sorted({pair for rule in rules for pair in rule.columns}):
         # A name column also offers its formal name ("bill" holds "william" too).
         also = f"{column}_canonical" if mode == "name" and f"{column}_canonical" in \
@@ -278,13 +313,37 @@ def _conflict_rules(backend: IdentityBackend, settings: IdentitySettings, cluste
             "from identity_records as r join identity_det as d on d.record_idx = r.record_idx "
             "join identity_involved as i on i.det_cluster = d.det_cluster) as x "
             "where v is not null group by det_cluster")
-        values[column] = dict(zip(rows.column(0).to_pylist(),
-                                  map(frozenset, rows.column(1).to_pylist()), strict=True))
+        values[column] = _cluster_values(involved, rows)
     return [
         ConflictRule(values={c: values[c] for c, _ in rule.columns},
                      agreement=dict(rule.columns))
         for rule in rules
     ]
+
+
+def _cluster_values(clusters: np.ndarray, rows: pa.Table) -> ClusterValues:
+    """`(cluster, list of values)` rows as the value set of each of `clusters` (sorted).
+
+    Sets are built from the flat values, most of them (one value) in one `map`:
+    converting the list column row by row dominated the clustering step.
+    """
+    lists = rows.column(1).combine_chunks()
+    offsets = lists.offsets.to_numpy().astype(np.int64)
+    flat = lists.values
+    lengths = np.diff(offsets)
+    at = np.searchsorted(clusters, rows.column(0).to_numpy())
+    sets: list[frozenset[str] | None] = [None] * len(clusters)
+    one = np.flatnonzero(lengths == 1)
+    firsts = flat.take(pa.array(offsets[one])).to_pylist()
+    for i, single in zip(at[one].tolist(), map(frozenset, zip(firsts)), strict=True):
+        sets[i] = single
+    other = np.flatnonzero(lengths != 1)
+    if len(other):
+        values = flat.to_pylist()
+        for i, start, end in zip(at[other].tolist(), offsets[other].tolist(),
+                                 offsets[other + 1].tolist(), strict=True):
+            sets[i] = frozenset(values[start:end])
+    return ClusterValues(clusters, sets)
 
 
 def _links_table(record_ids: pa.ChunkedArray, det_links: list[pa.Table], prob: pa.Table

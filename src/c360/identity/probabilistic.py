@@ -134,13 +134,16 @@ def link_probabilistic(
             backend.table("identity_u_profiles", (
                 f"select * from {table} where unique_id in "
                 f"(select min(unique_id) from {table} group by det_cluster)"))
-            u_linker = Linker(db_api.register("identity_u_profiles"), creator, log_level=None)
+            u_linker = Linker(db_api.register("identity_u_profiles"), creator, log_level=None,
+                              validate_settings=False)
             u_linker.training.estimate_u_using_random_sampling(
                 max_pairs=train.u_max_pairs, seed=settings.seed, num_chunks=1)
             model: Any = u_linker.misc.save_model_to_json()
         else:
             model = creator
-        linker = Linker(db_api.register(table), model, log_level=None)
+        # validate_settings only logs warnings, which _quiet_splink drops anyway; it
+        # parses every blocking rule and comparison level again (~0.1 s a linker).
+        linker = Linker(db_api.register(table), model, log_level=None, validate_settings=False)
         prior = prob.probability_two_random_records_match
         if train.prior_rules:
             try:

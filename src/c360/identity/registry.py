@@ -25,7 +25,6 @@ date recomputes from the state as of that date, so reruns are idempotent.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -74,6 +73,16 @@ class Assignment:
     """`event_type, customer_id, previous_customer_ids, record_count` per change."""
 
 
+@dataclass
+class _Grants:
+    """`assign_customer_ids` in Arrow form (what `update_registry` writes)."""
+
+    customer_ids: pa.Array
+    """One id per record, in input order."""
+    events: pa.Table
+    """`event_type, customer_id, previous_customer_ids, record_count` per change."""
+
+
 def assign_customer_ids(
     clusters: Sequence[int] | np.ndarray,
     previous_ids: Sequence[str | None] | pa.Array | pa.ChunkedArray,
@@ -83,58 +92,133 @@ def assign_customer_ids(
     """Customer id per record from its cluster label and the id it held before (or None).
 
     `clusters` labels must be comparable so that a smaller label means a smaller
-    record id (link.py uses the smallest record index of the cluster). Counting is
-    vectorised (Arrow group-by); only the grant loop runs per (cluster, old id).
+    record id (link.py uses the smallest record index of the cluster).
     """
+    grants = _grant_ids(clusters, previous_ids, id_format, max_issued)
+    return Assignment(customer_ids=grants.customer_ids.to_pylist(),
+                      events=grants.events.to_pylist())
+
+
+def _grant_ids(
+    clusters: Sequence[int] | np.ndarray,
+    previous_ids: Sequence[str | None] | pa.Array | pa.ChunkedArray,
+    id_format: IdFormat,
+    max_issued: int,
+) -> _Grants:
+    """`assign_customer_ids`, vectorised: counting is an Arrow group-by and the grant
+    loop runs only over contested (cluster, old id) pairs (a cluster or an id that
+    appears in more than one pair); an uncontested pair is always granted."""
     labels = np.asarray(clusters, dtype=np.int64)
-    previous = pa.chunked_array([pa.array(previous_ids, pa.string())]) if not isinstance(
-        previous_ids, (pa.Array, pa.ChunkedArray)) else previous_ids
+    previous = _as_array(previous_ids, pa.string())
     unique, index = np.unique(labels, return_inverse=True)
+    index = index.reshape(-1).astype(np.int64)
     size = np.bincount(index, minlength=len(unique))
     held = pa.table({"c": index, "old": previous}).filter(pc.is_valid(previous)) \
         .group_by(["c", "old"]).aggregate([([], "count_all")])
-    c_held = held["c"].to_numpy()
-    old_held = held["old"].to_pylist()
+    c_held = held["c"].to_numpy().astype(np.int64)
+    old_held = _as_array(held["old"], pa.string())
     count_held = held["count_all"].to_numpy()
-    numbers = np.array([_id_order(o, id_format)[0] for o in old_held], dtype=np.int64)
-    ranks = np.argsort(np.argsort(np.array(old_held, dtype=object), kind="stable"),
-                       kind="stable") if old_held else np.zeros(0, np.int64)
+    numbers = _id_numbers(old_held, id_format)
+    # Ordinal rank of each id in string order (equal ids: in held order), as a
+    # stable sort of the Python strings would give (UTF-8 byte order = code point order).
+    ranks = np.empty(len(old_held), dtype=np.int64)
+    ranks[pc.sort_indices(old_held).to_numpy()] = np.arange(len(old_held), dtype=np.int64)
     order = np.lexsort((c_held, ranks, numbers, -count_held))
-    granted: list[str | None] = [None] * len(unique)
-    taken: set[str] = set()
-    for k in order.tolist():
-        cluster, old = int(c_held[k]), old_held[k]
-        if granted[cluster] is None and old not in taken:
-            granted[cluster] = old
+
+    granted = np.full(len(unique), -1, dtype=np.int64)  # held row granted to each cluster
+    id_code = pc.dictionary_encode(old_held).indices.to_numpy().astype(np.int64)
+    pairs_of_cluster = np.bincount(c_held, minlength=len(unique))
+    pairs_of_id = np.bincount(id_code) if len(id_code) else np.zeros(0, np.int64)
+    free = (pairs_of_cluster[c_held] == 1) & (pairs_of_id[id_code] == 1)
+    granted[c_held[free]] = np.flatnonzero(free)
+    taken: set[int] = set()
+    for k in order[~free[order]].tolist():
+        cluster, old = int(c_held[k]), int(id_code[k])
+        if granted[cluster] < 0 and old not in taken:
+            granted[cluster] = k
             taken.add(old)
-    old_by_cluster: dict[int, list[str]] = {}
-    for cluster, old in zip(c_held.tolist(), old_held, strict=True):
-        old_by_cluster.setdefault(cluster, []).append(old)
-    next_number = max_issued
-    events: list[dict[str, object]] = []
-    for cluster in range(len(unique)):
-        old_ids = sorted(old_by_cluster.get(cluster, ()), key=lambda i: _id_order(i, id_format))
-        new_id = granted[cluster]
-        if new_id is None:
-            next_number += 1
-            new_id = granted[cluster] = id_format.render(next_number)
-        if not old_ids:
-            kind = "new"
-        elif len(old_ids) > 1:
-            kind = "merge"
-        elif old_ids[0] != new_id:
-            kind = "split"
-        else:
-            continue
-        events.append({"event_type": kind, "customer_id": new_id,
-                       "previous_customer_ids": old_ids, "record_count": int(size[cluster])})
-    ids = np.array(granted, dtype=object)[index]
-    return Assignment(customer_ids=ids.tolist(), events=events)
+
+    missing = np.flatnonzero(granted < 0)
+    ids = np.empty(len(unique), dtype=object)
+    ids[granted >= 0] = np.asarray(old_held.take(pa.array(granted[granted >= 0])).to_pylist(),
+                                   dtype=object)
+    ids[missing] = _render(max_issued + 1, len(missing), id_format)
+    cluster_ids = pa.array(ids, pa.string())
+
+    # Events: `new` (no old id), `merge` (2+ old ids), `split` (its only old id went
+    # elsewhere); previous ids in id order, events in cluster order.
+    olds = pairs_of_cluster
+    single = np.flatnonzero(olds == 1)
+    row_of_single = np.full(len(unique), -1, dtype=np.int64)
+    row_of_single[c_held[olds[c_held] == 1]] = np.flatnonzero(olds[c_held] == 1)
+    moved = np.zeros(len(unique), dtype=bool)
+    if len(single):
+        moved[single] = pc.not_equal(
+            old_held.take(pa.array(row_of_single[single])),
+            cluster_ids.take(pa.array(single))).to_numpy(zero_copy_only=False)
+    has_event = (olds == 0) | (olds > 1) | moved
+    event_clusters = np.flatnonzero(has_event)
+    kind = np.where(olds[event_clusters] == 0, "new",
+                    np.where(olds[event_clusters] > 1, "merge", "split"))
+    by_cluster = np.lexsort((ranks, numbers, c_held))
+    listed = by_cluster[has_event[c_held[by_cluster]]]
+    offsets = np.concatenate([[0], np.cumsum(olds[event_clusters])]).astype(np.int32)
+    events = pa.table({
+        "event_type": pa.array(kind.tolist(), pa.string()),
+        "customer_id": cluster_ids.take(pa.array(event_clusters, pa.int64())),
+        "previous_customer_ids": pa.ListArray.from_arrays(
+            pa.array(offsets, pa.int32()), old_held.take(pa.array(listed, pa.int64()))),
+        "record_count": pa.array(size[event_clusters], pa.int64()),
+    })
+    return _Grants(customer_ids=cluster_ids.take(pa.array(index)), events=events)
 
 
-def _id_order(customer_id: str, id_format: IdFormat) -> tuple[int, str]:
-    number = id_format.number(customer_id)
-    return (number if number is not None else -1, customer_id)
+def _as_array(values: Sequence[object] | np.ndarray | pa.Array | pa.ChunkedArray,
+              type_: pa.DataType) -> pa.Array:
+    """`values` as one Arrow array of `type_`; Arrow input is cast, not iterated in Python."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values.cast(type_)
+    return pa.array(values, type_)
+
+
+def _render(first: int, count: int, id_format: IdFormat) -> list[str]:
+    """`count` consecutive ids from number `first` (`IdFormat.render`, vectorised)."""
+    if count == 0:
+        return []
+    if first + count >= 2**62:  # beyond int64: Python's integers
+        return [id_format.render(number) for number in range(first, first + count)]
+    digits = pc.cast(pa.array(np.arange(first, first + count, dtype=np.int64)), pa.string())
+    return pc.binary_join_element_wise(
+        id_format.prefix, pc.utf8_lpad(digits, width=id_format.digits, padding="0"), ""
+    ).to_pylist()
+
+
+def _id_numbers(ids: pa.Array, id_format: IdFormat) -> np.ndarray:
+    """`IdFormat.number` of each id (no nulls), -1 when an id is not in the format.
+
+    Vectorised for ASCII ids of up to 18 digits; any other id goes through
+    `IdFormat.number` itself (and past int64 the array holds Python integers).
+    """
+    numbers = np.full(len(ids), -1, dtype=np.int64)
+    if not len(ids):
+        return numbers
+    prefix = id_format.prefix
+    plain = pc.string_is_ascii(ids).to_numpy(zero_copy_only=False) & prefix.isascii()
+    prefixed = pc.starts_with(ids, prefix).to_numpy(zero_copy_only=False)
+    digits = pc.utf8_slice_codeunits(ids, start=len(prefix))
+    short = pc.utf8_length(digits).to_numpy() <= 18
+    rows = np.flatnonzero(plain & prefixed & short
+                          & pc.ascii_is_decimal(digits).to_numpy(zero_copy_only=False))
+    numbers[rows] = pc.cast(digits.take(pa.array(rows)), pa.int64()).to_numpy()
+    others = np.flatnonzero(~plain | (prefixed & ~short))
+    if len(others):
+        found = [id_format.number(i) for i in ids.take(pa.array(others)).to_pylist()]
+        if any(n is not None and n >= 2**63 for n in found):
+            numbers = numbers.astype(object)
+        numbers[others] = [-1 if n is None else n for n in found]
+    return numbers
 
 
 def state_as_of(xref: pa.Table | None, logical_date: date) -> pa.Table:
@@ -167,13 +251,13 @@ def _conform(xref: pa.Table) -> pa.Table:
 
 def max_issued_number(xref: pa.Table, events: pa.Table | None, id_format: IdFormat) -> int:
     """The largest id number ever issued (retired ids included), 0 when none."""
-    ids = set(xref["customer_id"].drop_null().to_pylist())
+    ids = [xref["customer_id"]]
     if events is not None and events.num_rows:
-        ids.update(events["customer_id"].drop_null().to_pylist())
-        for previous in events["previous_customer_ids"].to_pylist():
-            ids.update(previous or [])
-    numbers = [n for n in (id_format.number(i) for i in ids) if n is not None]
-    return max(numbers, default=0)
+        ids += [events["customer_id"], pc.list_flatten(events["previous_customer_ids"])]
+    distinct = pc.unique(pa.chunked_array(
+        [chunk for column in ids for chunk in column.cast(pa.string()).chunks], pa.string()))
+    numbers = _id_numbers(distinct.drop_null(), id_format)
+    return max(int(numbers.max()), 0) if len(numbers) else 0
 
 
 def events_as_of(events: pa.Table | None, logical_date: date) -> pa.Table:
@@ -211,68 +295,89 @@ def update_registry(
     past_events = events_as_of(previous_events, logical_date)
     current = history.filter(pc.is_null(history["valid_to"]))
     n = len(clusters)
-    run = pa.table({
-        "source_system": pa.array(systems, pa.string()),
-        "source_key": pa.array(keys, pa.string()),
-        "position": pa.array(np.arange(n, dtype=np.int64)),
-    })
-    before = current.select(["source_system", "source_key", "customer_id", "valid_from",
-                             "rule", "match_probability"]).rename_columns(
-        ["source_system", "source_key", "old_id", "old_from", "old_rule", "old_p"])
-    joined = run.join(before, ["source_system", "source_key"], join_type="left outer") \
-        .sort_by("position")
-    assignment = assign_customer_ids(
-        clusters, joined["old_id"], id_format,
-        max_issued_number(history, past_events, id_format))
+    system = _as_array(systems, pa.string())
+    key = _as_array(keys, pa.string())
+    # Each record's open row before this run (null when new), in record order.
+    before = pc.take(current, _find_rows(system, key, current["source_system"],
+                                         current["source_key"]))
+    grants = _grant_ids(clusters, before["customer_id"], id_format,
+                        max_issued_number(history, past_events, id_format))
 
-    new_id = pa.array(assignment.customer_ids, pa.string())
-    rule = pa.array(rules, pa.string())
-    probability = pa.array(probabilities, pa.float64())
-    known = pc.is_valid(joined["old_id"])
-    kept = pc.fill_null(pc.equal(joined["old_id"], new_id), False).combine_chunks()
+    new_id = grants.customer_ids
+    rule = _as_array(rules, pa.string())
+    probability = _as_array(probabilities, pa.float64())
+    known = pc.is_valid(before["customer_id"])
+    kept = pc.fill_null(pc.equal(before["customer_id"], new_id), False).combine_chunks()
     moved = pc.and_(known, pc.invert(kept)).combine_chunks()
-    nulls = pa.nulls(n, pa.date32())
+    day = pa.repeat(pa.scalar(logical_date, pa.date32()), n)
     open_rows = pa.table({
-        "source_system": joined["source_system"], "source_key": joined["source_key"],
-        "customer_id": new_id,
-        "valid_from": pc.if_else(kept, joined["old_from"], pa.array([logical_date] * n,
-                                                                    pa.date32())),
-        "valid_to": nulls, "rule": rule, "match_probability": probability,
+        "source_system": system, "source_key": key, "customer_id": new_id,
+        "valid_from": pc.if_else(kept, before["valid_from"], day),
+        "valid_to": pa.nulls(n, pa.date32()), "rule": rule, "match_probability": probability,
     }, schema=XREF_SCHEMA)
     closed_now = pa.table({
-        "source_system": joined["source_system"], "source_key": joined["source_key"],
-        "customer_id": joined["old_id"], "valid_from": joined["old_from"],
-        "valid_to": pa.array([logical_date] * n, pa.date32()),
-        "rule": joined["old_rule"], "match_probability": joined["old_p"],
+        "source_system": system, "source_key": key,
+        "customer_id": before["customer_id"], "valid_from": before["valid_from"],
+        "valid_to": day, "rule": before["rule"], "match_probability": before["match_probability"],
     }, schema=XREF_SCHEMA).filter(moved)
-    gone = current.join(run.select(["source_system", "source_key"]),
-                        ["source_system", "source_key"], join_type="left anti")
+    in_run = _find_rows(current["source_system"], current["source_key"], system, key,
+                        unique=False)
+    gone = current.filter(pc.is_null(in_run))
     gone = gone.set_column(gone.schema.get_field_index("valid_to"), "valid_to",
-                           pa.array([logical_date] * gone.num_rows, pa.date32()))
+                           pa.repeat(pa.scalar(logical_date, pa.date32()), gone.num_rows))
     closed_before = history.filter(pc.is_valid(history["valid_to"]))
-    xref = pa.concat_tables([closed_before, closed_now, gone.select(XREF_SCHEMA.names)
-                             .cast(XREF_SCHEMA), open_rows]).sort_by(
+    xref = pa.concat_tables([closed_before, closed_now, gone, open_rows]).sort_by(
         [("source_system", "ascending"), ("source_key", "ascending"),
          ("valid_from", "ascending")])
+    count = grants.events.num_rows
     run_events = pa.table({
-        "event_type": [e["event_type"] for e in assignment.events],
-        "customer_id": [e["customer_id"] for e in assignment.events],
-        "previous_customer_ids": [e["previous_customer_ids"] for e in assignment.events],
-        "record_count": [e["record_count"] for e in assignment.events],
-        "run_id": [run_id] * len(assignment.events),
-        "logical_date": [logical_date] * len(assignment.events),
+        **{name: grants.events[name] for name in grants.events.column_names},
+        "run_id": pa.repeat(pa.scalar(run_id, pa.string()), count),
+        "logical_date": pa.repeat(pa.scalar(logical_date, pa.date32()), count),
     }, schema=EVENTS_SCHEMA)
-    kinds = Counter(e["event_type"] for e in assignment.events)
+    kinds = dict(zip(*np.unique(grants.events["event_type"].to_numpy(zero_copy_only=False),
+                                return_counts=True), strict=True))
     previously_known = int(pc.sum(known).as_py() or 0)
     kept_count = int(pc.sum(kept).as_py() or 0)
+    customer_ids = new_id.to_pylist()
     stats: dict[str, object] = {
-        "customers": len(set(assignment.customer_ids)),
+        "customers": len(pc.unique(new_id)),
         "records_known_before": previously_known,
         "records_kept_id": kept_count,
         "records_changed_id": int(pc.sum(moved).as_py() or 0),
         "records_gone": gone.num_rows,
         "id_stability": round(kept_count / previously_known, 6) if previously_known else None,
-        "events": {k: kinds.get(k, 0) for k in ("new", "merge", "split")},
+        "events": {k: int(kinds.get(k, 0)) for k in ("new", "merge", "split")},
     }
     return RegistryUpdate(xref=xref, events=pa.concat_tables([past_events, run_events]),
-                          customer_ids=assignment.customer_ids, stats=stats)
+                          customer_ids=customer_ids, stats=stats)
+
+
+def _find_rows(systems: pa.Array | pa.ChunkedArray, keys: pa.Array | pa.ChunkedArray,
+               in_systems: pa.Array | pa.ChunkedArray, in_keys: pa.Array | pa.ChunkedArray,
+               unique: bool = True) -> pa.Array:
+    """For each (system, key): the row of (in_systems, in_keys) with the same pair, else null.
+
+    One hash lookup per source system (a handful): cheaper than joining the two
+    tables and sorting the result back into order. Nulls match nothing, as in a
+    join. `unique`: a pair `in_*` holds twice is an error (a join would repeat the
+    record); otherwise the first row holding it is given.
+    """
+    systems, keys = _as_array(systems, pa.string()), _as_array(keys, pa.string())
+    in_systems, in_keys = _as_array(in_systems, pa.string()), _as_array(in_keys, pa.string())
+    rows = np.full(len(systems), -1, dtype=np.int64)
+    for system in pc.unique(in_systems).drop_null().to_pylist():
+        there = np.flatnonzero(pc.equal(in_systems, system).to_numpy(zero_copy_only=False)
+                               .astype(bool))
+        candidates = in_keys.take(pa.array(there))
+        present = candidates.drop_null()
+        if unique and len(pc.unique(present)) != len(present):
+            counts = pc.value_counts(present)
+            twice = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"]
+            raise ValueError(f"registry holds {system}:{twice} more than once")
+        here = np.flatnonzero(pc.fill_null(pc.equal(systems, system), False)
+                              .to_numpy(zero_copy_only=False))
+        at = pc.index_in(keys.take(pa.array(here)), value_set=candidates, skip_nulls=True)
+        hit = at.is_valid().to_numpy(zero_copy_only=False)
+        rows[here[hit]] = there[at.drop_null().to_numpy()]
+    return pa.array(rows, mask=rows < 0)

@@ -14,6 +14,7 @@ sqlglot expressions; the DuckDB backend transpiles it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import sqlglot
@@ -91,17 +92,30 @@ def _name_sql(column: str) -> str:
     return f"nullif(regexp_replace(lower({folded}), '[^a-z]', ''), '')"
 
 
-def _address_expression(column: str) -> exp.Expr:
-    """Lower case, punctuation to spaces, '#' to 'apt', whole-word USPS abbreviations."""
-    tree: exp.Expr = sqlglot.parse_one(
+def _address_spaced(column: str) -> exp.Expr:
+    """Lower case, '#' to 'apt', punctuation to spaces, one space added at each end."""
+    return sqlglot.parse_one(
         f"concat(' ', regexp_replace(replace(lower(cast({column} as string)), '#', ' apt '), "
         "'[^a-z0-9]+', ' '), ' ')",
         read="spark",
     )
+
+
+def _address_abbreviated(spaced: exp.Expr) -> exp.Expr:
+    """Whole-word USPS abbreviations of a spaced address, spaces collapsed, trimmed.
+
+    The chain of replacements is the costly part of standardizing, and it changes
+    only an address holding one of the words: the others skip it (same result).
+    """
+    tree = spaced.copy()
     for word, abbreviation in ADDRESS_ABBREVIATIONS:
         tree = exp.func("replace", tree, exp.Literal.string(f" {word} "),
                         exp.Literal.string(f" {abbreviation} "))
-    collapsed = exp.func("regexp_replace", tree, exp.Literal.string(" +"), exp.Literal.string(" "))
+    words = "|".join(re.escape(word) for word, _ in ADDRESS_ABBREVIATIONS)
+    holds_a_word = exp.RegexpLike(this=spaced.copy(), expression=exp.Literal.string(f" ({words}) "))
+    chosen = exp.Case(ifs=[exp.If(this=holds_a_word, true=tree)], default=spaced.copy())
+    collapsed = exp.func("regexp_replace", chosen, exp.Literal.string(" +"),
+                         exp.Literal.string(" "))
     return exp.func("nullif", exp.func("trim", collapsed), exp.Literal.string(""))
 
 
@@ -120,7 +134,8 @@ def standardize_sql(input_view: str, present: Iterable[str], nicknames_view: str
         if column in have:
             template = _EXPRESSIONS.get(column, "{name}")
             if column == "address_line":
-                expression = _address_expression(column)
+                # Finished (abbreviations) in the outer select, so it is computed once.
+                expression = _address_spaced(column)
             else:
                 sql = template.replace("{name}", _name_sql("{c}")).replace("{c}", column)
                 expression = sqlglot.parse_one(sql, read="spark")
@@ -129,6 +144,7 @@ def standardize_sql(input_view: str, present: Iterable[str], nicknames_view: str
             expression = sqlglot.parse_one(null, read="spark")
         base.append(expression.as_(column))
     std = exp.select(*base).from_(input_view)
+    address = _address_abbreviated(exp.column("address_line", table="s")).sql(dialect="spark")
     final = exp.maybe_parse(
         f"""
         select
@@ -140,7 +156,8 @@ def standardize_sql(input_view: str, present: Iterable[str], nicknames_view: str
             dayofmonth(s.birth_date) as birth_day,
             s.national_id, s.email,
             regexp_extract(s.email, '^([^@]+)@', 1) as email_local,
-            s.email_verified, s.phone, s.address_line, s.city, s.state, s.postal_code,
+            s.email_verified, s.phone, {address} as address_line, s.city, s.state,
+            s.postal_code,
             s.customer_number, s.observed_at
         from std as s
         left join {nicknames_view} as n on n.name = s.first_name
