@@ -67,20 +67,20 @@ def edit_distance(a: str, b: str) -> int:
 class ClusterValues(Mapping[int, frozenset[str]]):
     """The values each cluster holds, as a Mapping over a sorted array of clusters.
 
-    Built from columnar data (one list of sets aligned with the clusters, None for a
-    cluster holding nothing), so no dict of a hundred thousand entries is built;
+    Built from columnar data (sets aligned with the clusters, None for a cluster
+    holding nothing), so no dict of a hundred thousand entries is built;
     `greedy_merge` looks its clusters up in one vectorised pass (`lookup`).
     """
 
-    def __init__(self, clusters: IntArray, sets: Sequence[frozenset[str] | None]) -> None:
+    def __init__(self, clusters: IntArray,
+                 sets: Sequence[frozenset[str] | None] | npt.NDArray[np.object_]) -> None:
         if len(clusters) != len(sets):
             raise ValueError(f"{len(clusters)} clusters but {len(sets)} value sets")
         self._clusters = np.asarray(clusters, dtype=np.int64)
         if len(self._clusters) > 1 and not bool(np.all(np.diff(self._clusters) > 0)):
             raise ValueError("clusters must be sorted and distinct")
-        self._sets = list(sets)
-        self._array = np.empty(len(self._sets) + 1, dtype=object)  # last: None (not found)
-        self._array[:-1] = self._sets
+        self._sets = np.full(len(sets) + 1, None, dtype=object)  # last: None (not found)
+        self._sets[:-1] = sets
 
     def lookup(self, clusters: IntArray) -> list[frozenset[str] | None]:
         """The set each of `clusters` holds, None for one holding nothing or unknown."""
@@ -88,22 +88,22 @@ class ClusterValues(Mapping[int, frozenset[str]]):
         at = np.searchsorted(self._clusters, clusters)
         found = at < len(self._clusters)
         found[found] = self._clusters[at[found]] == clusters[found]
-        return self._array[np.where(found, at, len(self._sets))].tolist()
+        return self._sets[np.where(found, at, len(self._clusters))].tolist()
 
     def __getitem__(self, cluster: int) -> frozenset[str]:
         at = int(np.searchsorted(self._clusters, cluster))
         if at < len(self._clusters) and self._clusters[at] == cluster:
-            found = self._sets[at]
+            found: frozenset[str] | None = self._sets[at]
             if found is not None:
                 return found
         raise KeyError(cluster)
 
     def __iter__(self) -> Iterator[int]:
-        return (c for c, v in zip(self._clusters.tolist(), self._sets, strict=True)
-                if v is not None)
+        present = np.flatnonzero(self._sets[:-1] != None)  # noqa: E711 — elementwise
+        return iter(self._clusters[present].tolist())
 
     def __len__(self) -> int:
-        return sum(v is not None for v in self._sets)
+        return int(np.count_nonzero(self._sets[:-1] != None))  # noqa: E711 — elementwise
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
     # Standardized and numbered in one statement: one materialization, not two.
     backend.table("identity_records", (
         "select cast(row_number() over (order by record_id) - 1 as bigint) as record_idx, * "
-        f"from ({standardize_sql(input_view, present, 'identity_nicknames')}) as std"))
+        f"from ({standardize_sql(input_view, present, 'identity_nicknames')}) as standardized"))
     n = backend.count("identity_records")
     lap("standardize")
 
@@ -305,11 +305,11 @@ def _conflict_rules(backend: IdentityBackend, settings: IdentitySettings, cluste
     values: dict[str, ClusterValues] = {}
     for column, mode in sorted({pair for rule in rules for pair in rule.columns}):
         # A name column also offers its formal name ("bill" holds "william" too).
-        also = f"{column}_canonical" if mode == "name" and f"{column}_canonical" in \
-            STANDARD_COLUMNS else column
+        value = f"cast(r.{column} as string)"
+        if mode == "name" and f"{column}_canonical" in STANDARD_COLUMNS:
+            value = f"explode(array({value}, cast(r.{column}_canonical as string)))"
         rows = backend.fetch(
-            "select det_cluster, collect_set(v) as vs from (select d.det_cluster, "
-            f"explode(array(cast(r.{column} as string), cast(r.{also} as string))) as v "
+            f"select det_cluster, collect_set(v) as vs from (select d.det_cluster, {value} as v "
             "from identity_records as r join identity_det as d on d.record_idx = r.record_idx "
             "join identity_involved as i on i.det_cluster = d.det_cluster) as x "
             "where v is not null group by det_cluster")
@@ -332,17 +332,17 @@ def _cluster_values(clusters: np.ndarray, rows: pa.Table) -> ClusterValues:
     flat = lists.values
     lengths = np.diff(offsets)
     at = np.searchsorted(clusters, rows.column(0).to_numpy())
-    sets: list[frozenset[str] | None] = [None] * len(clusters)
+    sets = np.full(len(clusters), None, dtype=object)
     one = np.flatnonzero(lengths == 1)
     firsts = flat.take(pa.array(offsets[one])).to_pylist()
-    for i, single in zip(at[one].tolist(), map(frozenset, zip(firsts)), strict=True):
-        sets[i] = single
+    sets[at[one]] = np.fromiter(map(frozenset, zip(firsts)), dtype=object, count=len(one))
     other = np.flatnonzero(lengths != 1)
     if len(other):
         values = flat.to_pylist()
-        for i, start, end in zip(at[other].tolist(), offsets[other].tolist(),
-                                 offsets[other + 1].tolist(), strict=True):
-            sets[i] = frozenset(values[start:end])
+        sets[at[other]] = np.fromiter(
+            (frozenset(values[start:end]) for start, end in
+             zip(offsets[other].tolist(), offsets[other + 1].tolist(), strict=True)),
+            dtype=object, count=len(other))
     return ClusterValues(clusters, sets)
 
 

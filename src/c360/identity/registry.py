@@ -326,9 +326,10 @@ def update_registry(
     gone = gone.set_column(gone.schema.get_field_index("valid_to"), "valid_to",
                            pa.repeat(pa.scalar(logical_date, pa.date32()), gone.num_rows))
     closed_before = history.filter(pc.is_valid(history["valid_to"]))
-    xref = pa.concat_tables([closed_before, closed_now, gone, open_rows]).sort_by(
-        [("source_system", "ascending"), ("source_key", "ascending"),
-         ("valid_from", "ascending")])
+    xref = pa.concat_tables([closed_before, closed_now, gone, open_rows])
+    order = ["source_system", "source_key", "valid_from"]
+    if not _in_order(xref, order):  # a first run's rows usually are: no sort needed
+        xref = xref.sort_by([(column, "ascending") for column in order])
     count = grants.events.num_rows
     run_events = pa.table({
         **{name: grants.events[name] for name in grants.events.column_names},
@@ -351,6 +352,29 @@ def update_registry(
     }
     return RegistryUpdate(xref=xref, events=pa.concat_tables([past_events, run_events]),
                           customer_ids=customer_ids, stats=stats)
+
+
+def _in_order(table: pa.Table, columns: Sequence[str]) -> bool:
+    """True when the rows are already in ascending order of `columns` (and hold no null).
+
+    A stable sort leaves such a table as it is, so checking (a few vectorised
+    comparisons of neighbouring rows) is cheaper than sorting a first run's rows.
+    """
+    n = table.num_rows
+    if n < 2:
+        return True
+    tied = np.ones(n - 1, dtype=bool)  # neighbours equal on the columns checked so far
+    for column in columns:
+        values = table[column]
+        if values.null_count:
+            return False
+        before, after = values.slice(0, n - 1), values.slice(1)
+        if bool(np.any(tied & pc.greater(before, after).to_numpy(zero_copy_only=False))):
+            return False
+        tied &= pc.equal(before, after).to_numpy(zero_copy_only=False)
+        if not tied.any():
+            return True
+    return True
 
 
 def _find_rows(systems: pa.Array | pa.ChunkedArray, keys: pa.Array | pa.ChunkedArray,

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pytest
 
-from c360.identity.clustering import ConflictRule, connected_components, greedy_merge
+from c360.identity.clustering import (
+    ClusterValues,
+    ConflictRule,
+    connected_components,
+    greedy_merge,
+)
+from c360.identity.link import _cluster_values
 
 NATIONAL_ID = ConflictRule(values={"national_id": {1: frozenset({"123456789"}),
                                                    2: frozenset({"987654321"})}},
@@ -55,3 +63,41 @@ def test_lone_record_with_candidates_in_two_customers_stays_alone():
                            lone=frozenset({20}), attach_threshold=0.1)
     assert outcome.labels == {}
     assert outcome.ambiguous == 1
+
+
+def test_cluster_values_looks_up_the_set_of_each_cluster_and_none_for_the_others():
+    values = ClusterValues(np.array([3, 7, 9]),
+                           [frozenset({"ann"}), None, frozenset({"bob", "robert"})])
+    assert values.lookup(np.array([9, 3, 7, 4, 12])) == [
+        frozenset({"bob", "robert"}), frozenset({"ann"}), None, None, None]
+
+
+def test_cluster_values_is_a_mapping_of_the_clusters_that_hold_values():
+    values = ClusterValues(np.array([3, 7, 9]),
+                           [frozenset({"ann"}), None, frozenset({"bob", "robert"})])
+    assert dict(values) == {3: frozenset({"ann"}), 9: frozenset({"bob", "robert"})}
+    assert len(values) == 2
+    assert 7 not in values
+
+
+def test_cluster_values_refuses_clusters_that_are_not_sorted():
+    with pytest.raises(ValueError, match="sorted and distinct"):
+        ClusterValues(np.array([7, 3]), [frozenset({"ann"}), frozenset({"bob"})])
+
+
+def test_greedy_merge_refuses_the_same_links_with_cluster_values_as_with_a_dict():
+    columnar = ConflictRule(
+        values={"national_id": ClusterValues(np.array([1, 2, 3]), [
+            frozenset({"123456789"}), frozenset({"987654321"}), None])},
+        agreement={"national_id": 1})
+    outcome = greedy_merge([1, 1], [3, 2], [0.999, 0.9999], [columnar], threshold=0.99)
+    assert outcome.labels == {1: 1, 3: 1}
+    assert outcome.accepted == [0]
+    assert outcome.refused == 1
+
+
+def test_cluster_values_from_rows_give_each_listed_cluster_its_distinct_values():
+    rows = pa.table({"det_cluster": pa.array([9, 3], pa.int64()),
+                     "vs": pa.array([["bob", "robert"], ["ann"]], pa.list_(pa.string()))})
+    values = _cluster_values(np.array([3, 5, 9]), rows)
+    assert dict(values) == {3: frozenset({"ann"}), 9: frozenset({"bob", "robert"})}

@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pyarrow as pa
+import pytest
 
-from c360.identity.registry import IdFormat, RegistryUpdate, update_registry
+from c360.identity.registry import (
+    IdFormat,
+    RegistryUpdate,
+    _find_rows,
+    _id_numbers,
+    _in_order,
+    _render,
+    update_registry,
+)
 
 DAY1, DAY2, DAY3 = date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)
 IDS = IdFormat("C", 4)
@@ -104,3 +113,36 @@ def test_rerunning_a_logical_date_reproduces_its_ids_and_events():
     again = run({"crm:1": 0, "crm:2": 0, "crm:3": 2}, second, DAY2)
     assert again.xref.equals(second.xref)
     assert again.events.equals(second.events)
+
+
+def test_id_numbers_reads_ids_in_the_format_and_gives_minus_one_for_the_others():
+    numbers = _id_numbers(pa.array(["C0042", "X0042", "C", "C12a", "C\u0663", "C" + "9" * 20]),
+                          IDS)
+    assert numbers.tolist() == [42, -1, -1, -1, 3, 10**20 - 1]
+
+
+def test_render_issues_consecutive_zero_padded_ids_wider_when_the_number_needs_it():
+    assert _render(9, 3, IDS) == ["C0009", "C0010", "C0011"]
+    assert _render(9999, 2, IDS) == ["C9999", "C10000"]
+
+
+def test_find_rows_matches_system_and_key_together_and_gives_null_when_absent():
+    rows = _find_rows(pa.array(["crm", "core", "crm", None]), pa.array(["1", "1", "2", "1"]),
+                      pa.array(["core", "crm", "crm"]), pa.array(["1", "2", "1"]))
+    assert rows.to_pylist() == [2, 0, 1, None]
+
+
+def test_find_rows_refuses_a_registry_that_holds_a_record_twice():
+    with pytest.raises(ValueError, match="crm:1 more than once"):
+        _find_rows(pa.array(["crm"]), pa.array(["1"]), pa.array(["crm", "crm"]),
+                   pa.array(["1", "1"]))
+
+
+def test_in_order_holds_only_for_rows_sorted_by_every_column_without_nulls():
+    columns = ["source_system", "source_key"]
+    assert _in_order(pa.table({"source_system": ["core", "crm", "crm"],
+                               "source_key": ["9", "1", "2"]}), columns)
+    assert not _in_order(pa.table({"source_system": ["core", "crm", "crm"],
+                                   "source_key": ["9", "2", "1"]}), columns)
+    assert not _in_order(pa.table({"source_system": ["core", None],
+                                   "source_key": ["1", "2"]}), columns)
