@@ -45,9 +45,9 @@ class Settings:
     threads: int = 2
     """Worker threads for the local engines."""
     ingest_workers: int = field(default_factory=_cores)
-    """Processes that check a big file-drop delivery (`C360_INGEST_WORKERS`; default: the
-    cores this process may use). Only deliveries of at least
-    `c360.ingest.landing.POOL_MIN_BYTES` use them."""
+    """Processes, the caller included, that check a big file-drop delivery
+    (`C360_INGEST_WORKERS`; default: the cores this process may use; 1 = no pool). Only
+    deliveries of at least `c360.ingest.landing.POOL_MIN_BYTES` start the others."""
     sandbox_key: str = field(default="local-sandbox-key-change-me", repr=False)
     """HMAC key used to tokenize direct identifiers in the sandbox (`C360_SANDBOX_KEY`)."""
     logical_date: date | None = None

@@ -17,10 +17,11 @@ quarantine delivery, then the ledger. A crash leaves either nothing, or
 complete deliveries whose ledger entries the next attempt restores from their
 manifests before it decides what is new.
 
-A big delivery (from `POOL_MIN_BYTES` of files to check) is checked by a pool of
-`workers` processes while the files are decided in their delivery order, exactly
-as one process decides them: a file whose bytes the ledger already holds is never
-checked, and nothing is written before every file is decided.
+A big delivery (from `POOL_MIN_BYTES` of files to check) is checked by the caller
+and `workers - 1` processes together (`_Checks`); the files are still decided one
+after another in delivery order, exactly as one process decides them: a file whose
+bytes the ledger already holds is never checked, and nothing is written before every
+file is decided.
 """
 
 from __future__ import annotations
@@ -42,22 +43,27 @@ from c360.ingest.validate import FileCheck
 
 QUARANTINE_ROOT = "_quarantine"
 LEDGER_ROOT = "_ledger"
-POOL_MIN_BYTES = 32 << 20
-"""Bytes (as delivered) of files to check from which `land` checks them in a process pool.
+POOL_MIN_BYTES = 48 << 20
+"""Bytes (as delivered) of files to check from which `land` checks them with a process pool.
 
-A pool costs about 0.6 s: its workers are fresh interpreters (the 'spawn' start method:
-the parent may hold DuckDB threads or a JVM, which must never be forked) that import
-the package and the parent's main module (`c360.cli` under `c360 run`), ~0.45 s to the
-first result, and ~0.15 s to stop. One process checks gzipped JSON lines at ~57 ms per
-delivered MB (0.74 s for the 13 MB of a 10k-customer day), two at half that, so two
-workers pay from ~21 MB; 32 MB leaves a margin for a busy machine. Measured on the
-benchmark's sources: docs/ingestion.md.
+A worker is a fresh interpreter (the 'spawn' start method: the parent may hold DuckDB
+threads or a JVM, which must never be forked) that imports the package and the parent's
+main module (`c360.cli` under `c360 run`): ~0.5 s before it checks anything, ~0.15 s
+to stop. The caller checks meanwhile, so the pool costs only the end: waiting for the
+files a worker took and for it to stop. One process checks gzipped JSON lines at
+~47 ms per delivered MB. Measured on 2 cores (clickstream batches of the benchmark's
+100k sources): 16 MB 0.73-0.80 s alone, 1.16-1.37 s with a worker; 30 MB 1.44-1.48 s
+alone, 1.06 s with a worker when the second core was free (1.97 s when it was not);
+131 MB (a 100k day) ~7.3 s alone, ~4.4 s with a worker. So from ~25 MB a worker pays
+on an idle core; 48 MB leaves a margin for a busy machine.
 """
 POOL_START_METHOD = "spawn"
 LEDGER_WRITERS = 16
-"""Ledger objects written at once. Each is tiny but costs a round trip (an fsync in a
-local folder, a PUT on S3), so a delivery of hundreds of files waits on latency, not
-bandwidth: 336 entries took 1.1 s one after another on the benchmark's disk."""
+"""Ledger objects written at once when a delivery has more files than this. Each is tiny
+but costs a round trip (an fsync in a local folder, a PUT on S3): right after a 131 MB
+delivery was copied, 336 entries took 1.1-1.4 s one after another and ~0.3 s 16 at a
+time. A few entries are written one after another (threads would cost more than they
+save: 2 entries, 1.8 ms either way; 8 entries, 4.6 ms vs 6.5 ms)."""
 
 
 @dataclass(frozen=True)
@@ -146,14 +152,15 @@ class Ledger:
         return set(self.entries())
 
     def record(self, entries: Iterable[LandedFile | QuarantinedFile], run_id: str) -> None:
-        """One object per file, `LEDGER_WRITERS` written at a time (each is independent)."""
+        """One object per file; many are written `LEDGER_WRITERS` at a time (each is
+        independent of the others)."""
         objects = []
         for entry in entries:
             status = "quarantined" if isinstance(entry, QuarantinedFile) else "landed"
             body = {**asdict(entry), "run_id": run_id, "status": status}
             objects.append((f"{self.prefix}/{entry.sha256}.json",
                             json.dumps(body, sort_keys=True).encode()))
-        if len(objects) < 2:
+        if len(objects) <= LEDGER_WRITERS:
             for key, data in objects:
                 self.store.write(key, data)
             return
@@ -181,17 +188,27 @@ def _count_only(path: Path) -> FileCheck:
         return FileCheck(rows=0, verdict="quarantine", reason=f"unreadable: {exc}")
 
 
+def _ready() -> None:
+    """A worker's first task: it has started (and imported what checks need)."""
+
+
 class _Checks:
-    """The checks of one delivery's files: in a process pool once the files to check
-    reach `POOL_MIN_BYTES` (counted as they are hashed, so the workers start while the
-    rest is hashed), else each by the caller when it asks for the result."""
+    """The checks of one delivery's files: by the caller, from the first file on, and,
+    once the files to check reach `POOL_MIN_BYTES`, by `workers - 1` processes too, from
+    the last file backwards, until they meet.
+
+    The workers start while the files are hashed (the bytes are counted as they are),
+    and the caller checks from the start, so nobody waits for anybody until the two
+    ends meet. Each file is checked once, by the first to take it; the caller gets the
+    results (or errors) in delivery order.
+    """
 
     def __init__(self, check: Callable[[Path], FileCheck], workers: int) -> None:
         self.check = check
         self.workers = workers
         self.files = 0
         self.bytes = 0
-        self.waiting: dict[int, Path] = {}
+        self.todo: dict[int, Path] = {}
         self.started: dict[int, Future[FileCheck]] = {}
         self.pool: ProcessPoolExecutor | None = None
         self.stopping: threading.Thread | None = None
@@ -200,20 +217,26 @@ class _Checks:
         """`path` (file `index` of the delivery) will be checked."""
         self.files += 1
         self.bytes += size
-        self.waiting[index] = path
+        self.todo[index] = path
         if (self.pool is None and self.workers > 1 and self.files > 1
                 and self.bytes >= POOL_MIN_BYTES):
             context = multiprocessing.get_context(POOL_START_METHOD)
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers - 1, mp_context=context)
+            for _ in range(self.workers - 1):
+                self.pool.submit(_ready)
+
+    def start(self) -> None:
+        """Every file is known: the workers take them from the last one backwards."""
         if self.pool is not None:
-            for waiting, file in self.waiting.items():
-                self.started[waiting] = self.pool.submit(self.check, file)
-            self.waiting.clear()
+            for index in reversed(self.todo):
+                self.started[index] = self.pool.submit(self.check, self.todo[index])
 
     def result(self, index: int, path: Path) -> FileCheck:
-        """The check of file `index` (`path`): from the pool, or run now."""
+        """The check of file `index` (`path`): from a worker, or run here."""
         future = self.started.pop(index, None)
-        return self.check(path) if future is None else future.result()
+        if future is None or future.cancel():  # no worker has taken it: check it here
+            return self.check(path)
+        return future.result()
 
     def release(self) -> None:
         """Every result is in: the workers stop (~0.15 s) while the caller writes."""
@@ -280,8 +303,9 @@ def land(
     `check` decides per file (land / quarantine / skip); without it every
     non-empty file lands and rows are physical lines. `extra` is recorded in the
     manifest (e.g. the checkpoint range a CRM delivery covers). `workers` > 1 lets a
-    delivery of at least `POOL_MIN_BYTES` be checked by that many processes (`check`
-    must then be picklable, e.g. `validate.checker_for`); the outcome is the same.
+    delivery of at least `POOL_MIN_BYTES` be checked by that many processes, the
+    caller included (`check` must then be picklable, e.g. `validate.checker_for`);
+    the outcome is the same.
     """
     report = LandingReport(dataset)
     ledger = Ledger(store, dataset)
@@ -308,6 +332,7 @@ def land(
             if digest not in seen and size and digest not in firsts:
                 firsts.add(digest)
                 checks.add(index, source, size)
+        checks.start()
         for index, (source, name, digest, size) in enumerate(delivered):
             if digest in seen:
                 before = seen[digest]

@@ -16,8 +16,8 @@
 - mainframe, clickstream and call-center files: `c360.ingest.mainframe.ingest_drop`
   from the sources folder (the drop location), each file checked; mainframe files
   whose trailer disagrees with their detail records are quarantined whole. A big
-  delivery (the day's clickstream batches) is checked by `Settings.ingest_workers`
-  processes (`c360.ingest.landing.POOL_MIN_BYTES`).
+  delivery (a day of clickstream batches) is checked by `Settings.ingest_workers`
+  processes, the step's own included (`c360.ingest.landing.POOL_MIN_BYTES`).
 """
 
 from __future__ import annotations

@@ -232,7 +232,7 @@ def _parse_json_lines(data: bytes) -> tuple[int, list[dict[str, object]], int, l
         except decode_error:
             if any(mark in line for mark in _NON_JSON_LINE_BREAKS):
                 return None
-            text = line.decode("utf-8")  # valid: orjson refuses no ASCII, the rest was checked
+            text = line.decode("utf-8")  # valid: the file is ASCII or was decoded above
             if not text.strip():
                 blank += 1
                 continue

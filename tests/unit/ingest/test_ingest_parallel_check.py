@@ -1,11 +1,13 @@
-"""A big delivery is checked by a pool of worker processes, and every file is decided
-exactly as one process decides it: same verdicts, rows, reasons and notes, same manifests,
-and a file whose bytes the ledger already holds is never checked."""
+"""A big delivery is checked by the caller and a pool of worker processes, and every file
+is decided exactly as one process decides it: same verdicts, rows, reasons and notes, same
+manifests, and a file whose bytes the ledger already holds is never checked."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -63,6 +65,12 @@ def _delivery(drop: Path) -> list[tuple[Path, str]]:
             (copy, "dt=2026-11-24/hour=11/app-0000.jsonl.gz")]
 
 
+def _batches(drop: Path, count: int) -> list[tuple[Path, str]]:
+    """`count` hourly batches of ten clean events each, all different."""
+    return [_batch(drop, hour, "web", [_event(hour * 100 + n, hour) for n in range(10)])
+            for hour in range(count)]
+
+
 def _land(raw: Path, files: list[tuple[Path, str]], workers: int,
           check: Callable[[Path], FileCheck] | None = None) -> LandingReport:
     return land(LocalStore(raw), "clickstream_events", files, "clickstream/events", DAY,
@@ -79,11 +87,30 @@ def _checked_by(path: Path) -> FileCheck:
     return FileCheck(rows=1, notes=(f"checked by process {os.getpid()}",))
 
 
+def _checked_by_after_a_worker(path: Path) -> FileCheck:
+    """`_checked_by`; in the calling process, once a worker has checked a file (or 60 s)."""
+    marker = path.parent.parent / "a-worker-checked-a-file"
+    if multiprocessing.parent_process() is None:  # the caller: let a worker boot and work
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    else:
+        marker.touch()
+    return _checked_by(path)
+
+
 def _check_refusing_copies(path: Path) -> FileCheck:
     """The clickstream check, failing loudly if it is ever asked about a re-sent copy."""
     if path.name.startswith("resent-"):
         raise AssertionError(f"{path.name} was checked: its bytes are already in the ledger")
     return check_file(CLICKSTREAM, path)
+
+
+def _check_failing_on_hours_3_and_5(path: Path) -> FileCheck:
+    """A check that breaks (a bug, not bad input) on the batches of hours 03 and 05."""
+    if path.parent.name in ("hour=03", "hour=05"):
+        raise ValueError(f"check failed on {path.parent.name}")
+    return FileCheck(rows=10)
 
 
 def test_pool_decides_every_file_of_a_delivery_with_bad_input_as_one_process_does(
@@ -120,28 +147,29 @@ def test_pool_decides_every_file_of_a_delivery_with_bad_input_as_one_process_doe
     ]
 
 
-def test_delivery_of_at_least_the_pool_threshold_is_checked_by_worker_processes(
+def test_delivery_of_at_least_the_pool_threshold_is_checked_by_the_caller_and_a_worker(
         tmp_path, monkeypatch):
-    files = _delivery(tmp_path / "drop")[:2]
+    files = _batches(tmp_path / "drop", 6)
     monkeypatch.setattr(landing, "POOL_MIN_BYTES", sum(p.stat().st_size for p, _ in files))
-    report = _land(tmp_path / "raw", files, workers=2, check=_checked_by)
-    caller = (f"checked by process {os.getpid()}",)
-    assert [f.notes != caller for f in report.landed] == [True, True]
+    report = _land(tmp_path / "raw", files, workers=2, check=_checked_by_after_a_worker)
+    checked_by = {f.notes[0] for f in report.landed}
+    assert len(report.landed) == 6 and len(checked_by) == 2
+    assert f"checked by process {os.getpid()}" in checked_by
 
 
 def test_delivery_below_the_pool_threshold_is_checked_by_the_calling_process(
         tmp_path, monkeypatch):
-    files = _delivery(tmp_path / "drop")[:2]
+    files = _batches(tmp_path / "drop", 6)
     monkeypatch.setattr(landing, "POOL_MIN_BYTES", sum(p.stat().st_size for p, _ in files) + 1)
     report = _land(tmp_path / "raw", files, workers=2, check=_checked_by)
-    assert [f.notes for f in report.landed] == [(f"checked by process {os.getpid()}",)] * 2
+    assert [f.notes for f in report.landed] == [(f"checked by process {os.getpid()}",)] * 6
 
 
 def test_one_worker_checks_in_the_calling_process_whatever_the_size(tmp_path, monkeypatch):
     monkeypatch.setattr(landing, "POOL_MIN_BYTES", 0)
-    report = _land(tmp_path / "raw", _delivery(tmp_path / "drop")[:2], workers=1,
+    report = _land(tmp_path / "raw", _batches(tmp_path / "drop", 6), workers=1,
                    check=_checked_by)
-    assert [f.notes for f in report.landed] == [(f"checked by process {os.getpid()}",)] * 2
+    assert [f.notes for f in report.landed] == [(f"checked by process {os.getpid()}",)] * 6
 
 
 def test_pool_never_checks_a_file_whose_bytes_the_ledger_already_holds(tmp_path, monkeypatch):
@@ -179,3 +207,12 @@ def test_ingest_workers_default_to_the_usable_cores_and_come_from_c360_ingest_wo
     with pytest.raises(ConfigError, match="C360_INGEST_WORKERS must be >= 1, got 0"):
         Settings.from_env({"C360_INGEST_WORKERS": "0"})
 
+
+def test_failing_check_raises_for_the_first_file_in_delivery_order_and_nothing_lands(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(landing, "POOL_MIN_BYTES", 0)
+    with pytest.raises(ValueError, match="^check failed on hour=03$"):
+        _land(tmp_path / "raw", _batches(tmp_path / "drop", 8), workers=2,
+              check=_check_failing_on_hours_3_and_5)
+    assert list((tmp_path / "raw").rglob("*.jsonl.gz")) == []
+    assert list((tmp_path / "raw").rglob("_manifest.json")) == []
