@@ -33,6 +33,7 @@ class IdentityBackend:
         self._local: Path | None = None
         self._created: list[str] = []
         self._tables: list[str] = []
+        self._views: list[str] = []  # DuckDB views over scratch tables (numbered_table)
         self._progress_bar: object = None
         if self.dialect == "duckdb":
             # Long linkage queries would otherwise draw DuckDB's progress bar on stdout.
@@ -49,6 +50,27 @@ class IdentityBackend:
         else:
             self._spark_materialize(name, self._spark.sql(rendered))
         self._tables.append(name)
+
+    def numbered_table(self, name: str, sql: str, key: str, number: str) -> None:
+        """Materialize a Spark SQL query as `name`, rows in order of `key` (unique), with
+        column `number` first: each row's 0-based position in that order.
+
+        Spark: `row_number()` over the key. DuckDB: the rows sorted once, and the
+        position is their `rowid` (a window ordered by the key would sort every
+        column once more; this was the costliest statement of identity's own SQL).
+        """
+        rendered = self.engine.transpile(sql, "spark")
+        if self.dialect != "duckdb":
+            self.table(name, f"select cast(row_number() over (order by {key}) - 1 as bigint) "
+                             f"as {number}, * from ({sql}) as unnumbered")
+            return
+        # preserve_insertion_order (the engine sets it) keeps the sorted order in storage.
+        self._duckdb.execute(f"create or replace temp table {name}__sorted as "
+                             f"select * from ({rendered}) as unnumbered order by {key}")
+        self._tables.append(f"{name}__sorted")
+        self._duckdb.execute(f"create or replace temp view {name} as "
+                             f"select rowid as {number}, * from {name}__sorted")
+        self._views.append(name)
 
     def arrow(self, name: str, data: pa.Table) -> None:
         """Expose an Arrow table as scratch table `name`."""
@@ -105,6 +127,12 @@ class IdentityBackend:
 
     def close(self) -> None:
         """Drop scratch tables and the scratch folder this backend created."""
+        for name in self._views:
+            try:
+                self._duckdb.execute(f"drop view if exists {name}")
+            except Exception:  # noqa: BLE001, S110 — best effort cleanup of scratch views
+                pass
+        self._views.clear()
         for name in self._tables:
             try:
                 if self.dialect == "duckdb":

@@ -81,10 +81,10 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
     rows = nickname_rows()
     backend.arrow("identity_nicknames", pa.table({
         "name": [r[0] for r in rows], "formal": [r[1] for r in rows]}))
-    # Standardized and numbered in one statement: one materialization, not two.
-    backend.table("identity_records", (
-        "select cast(row_number() over (order by record_id) - 1 as bigint) as record_idx, * "
-        f"from ({standardize_sql(input_view, present, 'identity_nicknames')}) as standardized"))
+    # Standardized and numbered in one materialization (record_idx: order of record_id).
+    backend.numbered_table("identity_records",
+                           standardize_sql(input_view, present, "identity_nicknames"),
+                           key="record_id", number="record_idx")
     n = backend.count("identity_records")
     lap("standardize")
 
@@ -200,6 +200,7 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
     rule_of[rule_of == 0] = len(applied) + 2
     rule_names = pa.array(["", *applied, "probabilistic", "singleton"], pa.string())
     ids = backend.fetch("select record_id, source_system from identity_records order by record_idx")
+    _check_numbering(ids.column("record_id"))
     assignments = pa.table({
         "record_id": ids.column("record_id"),
         "source_system": ids.column("source_system"),
@@ -237,6 +238,13 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _check_numbering(record_ids: pa.ChunkedArray) -> None:
+    """record_idx must follow record_id order: labels and new customer ids depend on it."""
+    ids = record_ids.combine_chunks()
+    if len(ids) > 1 and not pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py():
+        raise RuntimeError("identity_records: record_idx does not follow the order of record_id")
 
 
 def _distinct_labels(labels: np.ndarray) -> int:

@@ -110,8 +110,7 @@ def _grant_ids(
     appears in more than one pair); an uncontested pair is always granted."""
     labels = np.asarray(clusters, dtype=np.int64)
     previous = _as_array(previous_ids, pa.string())
-    unique, index = np.unique(labels, return_inverse=True)
-    index = index.reshape(-1).astype(np.int64)
+    unique, index = _dense_labels(labels)
     size = np.bincount(index, minlength=len(unique))
     held = pa.table({"c": index, "old": previous}).filter(pc.is_valid(previous)) \
         .group_by(["c", "old"]).aggregate([([], "count_all")])
@@ -119,10 +118,11 @@ def _grant_ids(
     old_held = _as_array(held["old"], pa.string())
     count_held = held["count_all"].to_numpy()
     numbers = _id_numbers(old_held, id_format)
-    # Ordinal rank of each id in string order (equal ids: in held order), as a
-    # stable sort of the Python strings would give (UTF-8 byte order = code point order).
-    ranks = np.empty(len(old_held), dtype=np.int64)
-    ranks[pc.sort_indices(old_held).to_numpy()] = np.arange(len(old_held), dtype=np.int64)
+    # Equal ids rank equal, so a tie on (count, id) goes to the cluster with the smaller
+    # record id, as documented; the group-by's row order (not stable between runs when
+    # Arrow groups on several threads) decides nothing. UTF-8 byte order = str order.
+    ranks = pc.rank(old_held, sort_keys="ascending", tiebreaker="dense").to_numpy() \
+        .astype(np.int64) if len(old_held) else np.zeros(0, np.int64)
     order = np.lexsort((c_held, ranks, numbers, -count_held))
 
     granted = np.full(len(unique), -1, dtype=np.int64)  # held row granted to each cluster
@@ -171,6 +171,17 @@ def _grant_ids(
         "record_count": pa.array(size[event_clusters], pa.int64()),
     })
     return _Grants(customer_ids=cluster_ids.take(pa.array(index)), events=events)
+
+
+def _dense_labels(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(labels, return_inverse=True)`; in linear time for record-index labels."""
+    if len(labels) and labels.min() >= 0 and labels.max() < 4 * len(labels):
+        present = np.zeros(int(labels.max()) + 1, dtype=bool)
+        present[labels] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        return np.flatnonzero(present).astype(np.int64), rank[labels]
+    unique, index = np.unique(labels, return_inverse=True)
+    return unique, index.reshape(-1).astype(np.int64)
 
 
 def _as_array(values: Sequence[object] | np.ndarray | pa.Array | pa.ChunkedArray,
@@ -390,6 +401,8 @@ def _find_rows(systems: pa.Array | pa.ChunkedArray, keys: pa.Array | pa.ChunkedA
     systems, keys = _as_array(systems, pa.string()), _as_array(keys, pa.string())
     in_systems, in_keys = _as_array(in_systems, pa.string()), _as_array(in_keys, pa.string())
     rows = np.full(len(systems), -1, dtype=np.int64)
+    if not len(systems) or not len(in_systems):
+        return pa.array(rows, mask=rows < 0)
     for system in pc.unique(in_systems).drop_null().to_pylist():
         there = np.flatnonzero(pc.equal(in_systems, system).to_numpy(zero_copy_only=False)
                                .astype(bool))

@@ -90,6 +90,16 @@ def test_split_lets_the_larger_part_keep_the_id_and_records_both_ids():
     assert events(second, DAY2) == [("split", "C0002", ["C0001"])]
 
 
+def test_split_into_equal_parts_lets_the_part_with_the_smallest_record_keep_the_id():
+    first = run({"crm:1": 0, "crm:2": 0, "crm:3": 0, "crm:4": 0}, None, DAY1)
+    # Two parts hold C0001 twice each; crm:0 (new, no id yet) makes label 0 the part
+    # with the smallest record although crm:1 of the other part comes first.
+    second = run({"crm:0": 0, "crm:1": 1, "crm:2": 1, "crm:3": 0, "crm:4": 0}, first, DAY2)
+    assert ids(second) == {"crm:0": "C0001", "crm:3": "C0001", "crm:4": "C0001",
+                           "crm:1": "C0002", "crm:2": "C0002"}
+    assert events(second, DAY2) == [("split", "C0002", ["C0001"])]
+
+
 def test_changed_id_closes_the_old_row_and_opens_a_new_one():
     first = run({"core:1": 0, "crm:1": 0, "call:1": 0}, None, DAY1)
     second = run({"core:1": 0, "crm:1": 0, "call:1": 2}, first, DAY2)
