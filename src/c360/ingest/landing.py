@@ -54,7 +54,7 @@ files a worker took and for it to stop. One process checks gzipped JSON lines at
 ~47 ms per delivered MB. Measured on 2 cores (clickstream batches of the benchmark's
 100k sources): 16 MB 0.73-0.80 s alone, 1.16-1.37 s with a worker; 30 MB 1.44-1.48 s
 alone, 1.06 s with a worker when the second core was free (1.97 s when it was not);
-131 MB (a 100k day) ~7.3 s alone, ~4.4 s with a worker. So from ~25 MB a worker pays
+131 MB (a 100k day) ~7.3 s alone, 4.2-4.7 s with a worker. So from ~25 MB a worker pays
 on an idle core; 48 MB leaves a margin for a busy machine.
 """
 POOL_START_METHOD = "spawn"
