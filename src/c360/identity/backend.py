@@ -64,9 +64,16 @@ class IdentityBackend:
             self.table(name, f"select cast(row_number() over (order by {key}) - 1 as bigint) "
                              f"as {number}, * from ({sql}) as unnumbered")
             return
-        # preserve_insertion_order (the engine sets it) keeps the sorted order in storage.
-        self._duckdb.execute(f"create or replace temp table {name}__sorted as "
-                             f"select * from ({rendered}) as unnumbered order by {key}")
+        # Stored in the sorted order only while insertion order is preserved (the engine
+        # turns that off for faster writes): on for this one statement.
+        preserve = self._duckdb.execute(
+            "select current_setting('preserve_insertion_order')").fetchone()[0]
+        self._duckdb.execute("set preserve_insertion_order = true")
+        try:
+            self._duckdb.execute(f"create or replace temp table {name}__sorted as "
+                                 f"select * from ({rendered}) as unnumbered order by {key}")
+        finally:
+            self._duckdb.execute(f"set preserve_insertion_order = {bool(preserve)}")
         self._tables.append(f"{name}__sorted")
         self._duckdb.execute(f"create or replace temp view {name} as "
                              f"select rowid as {number}, * from {name}__sorted")
