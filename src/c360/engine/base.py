@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Self, TypeVar, final
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
+ARROW_SPLIT_ROWS = 1_000_000
+"""From this many rows `write_arrow` writes one file per engine thread, in parallel
+(the 4.4M rows of `sbx_fct_transactions_monthly` at 100k customers: 1.43 s as one file,
+0.96 s as two on 2 cores)."""
 
 
 class EngineError(RuntimeError):
@@ -181,9 +186,23 @@ class Engine(ABC):
 
         final_dir = Path(self.lake.location(table))
         staged = staging_dir_for(final_dir)
+        # Parquet encoding runs on one core per file (outside the GIL): a big table is
+        # written as one file per engine thread, side by side.
+        parts = self.threads if data.num_rows >= ARROW_SPLIT_ROWS else 1
+        size = -(-data.num_rows // parts) if data.num_rows else 0
+        slices = [data.slice(i * size, size) for i in range(parts)]
+
+        def write(index: int) -> None:
+            pq.write_table(slices[index], staged / f"part-{index:05d}.parquet",
+                           compression="snappy")
+
         try:
             staged.mkdir(parents=True)
-            pq.write_table(data, staged / "part-00000.parquet", compression="snappy")
+            if parts == 1:
+                write(0)
+            else:
+                with ThreadPoolExecutor(max_workers=parts) as pool:
+                    list(pool.map(write, range(parts)))
             commit_dir(staged, final_dir)
         finally:
             if staged.exists():
