@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from itertools import repeat
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from c360.contracts import Contract
 
@@ -165,10 +165,20 @@ def _present(record: dict[str, object], source: str) -> bool:
     return value is not None and value != ""
 
 
-def _parse_json_objects(lines: list[str]) -> tuple[int, list[dict[str, object]], int, list[int]]:
-    """(records, the JSON objects, invalid lines, up to MAX_EXAMPLES invalid line numbers).
+Parsed = tuple[int, list[dict[str, object]], int, list[int]]
+"""(records, the JSON objects, invalid lines, up to MAX_EXAMPLES invalid line numbers)."""
 
-    Blank lines are not records; any other line that is not a JSON object is invalid.
+
+class _TextPathNeeded(Exception):
+    """A line of a file read as bytes holds a break `str.splitlines` would split at."""
+
+
+def _classify(lines: list[Any], text_of: Callable[[Any], str]) -> Parsed:
+    """Each line: blank (not a record), a JSON object, or invalid.
+
+    orjson parses first; a line it refuses is read again as text (`text_of`) with the
+    standard module, so a line counts as a JSON object exactly when `json.loads`
+    reads one (NaN, huge numbers, lone surrogates).
     """
     import orjson
 
@@ -181,11 +191,12 @@ def _parse_json_objects(lines: list[str]) -> tuple[int, list[dict[str, object]],
         try:
             record = loads(line)
         except decode_error:
-            if not line.strip():
+            text = text_of(line)
+            if not text.strip():
                 blank += 1
                 continue
-            try:  # what orjson refuses, the standard module may read (NaN, big numbers, ...)
-                record = json.loads(line)
+            try:
+                record = json.loads(text)
             except ValueError:
                 record = None
         if isinstance(record, dict):
@@ -197,7 +208,20 @@ def _parse_json_objects(lines: list[str]) -> tuple[int, list[dict[str, object]],
     return len(lines) - blank, objects, invalid, invalid_lines
 
 
-def _parse_json_lines(data: bytes) -> tuple[int, list[dict[str, object]], int, list[int]] | None:
+def _parse_json_objects(lines: list[str]) -> Parsed:
+    """`_classify` of text lines. Blank lines are not records; any other line that is not
+    a JSON object is invalid."""
+    return _classify(lines, str)
+
+
+def _line_text(line: bytes) -> str:
+    """A refused line read as bytes, as text; `_TextPathNeeded` when it holds a break."""
+    if any(mark in line for mark in _NON_JSON_LINE_BREAKS):
+        raise _TextPathNeeded
+    return line.decode("utf-8")  # valid: the file is ASCII or was decoded before
+
+
+def _parse_json_lines(data: bytes) -> Parsed | None:
     """`_parse_json_objects` of the decoded text's lines, read from `data` without decoding
     it; None when the text path must read the file (see the comment above)."""
     import orjson
@@ -214,39 +238,17 @@ def _parse_json_lines(data: bytes) -> tuple[int, list[dict[str, object]], int, l
     lines = data.split(b"\n")
     if not lines[-1]:  # the text ends with a line break: no line after it
         lines.pop()
-    loads, decode_error = orjson.loads, orjson.JSONDecodeError
     try:  # the usual batch: every line a JSON document
-        objects: list[dict[str, object]] = list(map(loads, lines))
-    except decode_error:
+        objects: list[dict[str, object]] = list(map(orjson.loads, lines))
+    except orjson.JSONDecodeError:
         pass
     else:
         if all(map(dict.__instancecheck__, objects)):
             return len(lines), objects, 0, []
-    objects = []
-    keep = objects.append
-    blank = invalid = 0
-    invalid_lines: list[int] = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            record = loads(line)
-        except decode_error:
-            if any(mark in line for mark in _NON_JSON_LINE_BREAKS):
-                return None
-            text = line.decode("utf-8")  # valid: the file is ASCII or was decoded above
-            if not text.strip():
-                blank += 1
-                continue
-            try:  # what orjson refuses, the standard module may read (NaN, big numbers, ...)
-                record = json.loads(text)
-            except ValueError:
-                record = None
-        if isinstance(record, dict):
-            keep(record)
-        else:
-            invalid += 1
-            if len(invalid_lines) < MAX_EXAMPLES:
-                invalid_lines.append(number)
-    return len(lines) - blank, objects, invalid, invalid_lines
+    try:
+        return _classify(lines, _line_text)
+    except _TextPathNeeded:
+        return None
 
 
 class _Columns(dict[str, list[object]]):
