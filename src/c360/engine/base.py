@@ -125,7 +125,8 @@ class Engine(ABC):
         """Compute `sql` once as `view` for several writes (conform: stage + quarantine).
 
         Returns its rows. Pair with `release(view)`: the result is held in the engine
-        (DuckDB temp table, spilled to disk past the memory limit; Spark cache).
+        (DuckDB temp table, spilled to disk past the memory limit; on Spark Parquet under
+        the stage layer's `.staging/`).
         """
         rendered = self.transpile(sql, dialect)
         self._guard(view, rendered, lambda: self._materialize(view, rendered))
