@@ -70,27 +70,22 @@ def token(key: bytes, value: str) -> str:
 
 
 def _tokens(key: bytes, values: List[Optional[str]]) -> List[Optional[str]]:
-    """`token(key, v)` of each value (None stays None), HMAC computed by hand (RFC 2104).
+    """`token(key, v)` of each value (None stays None).
 
-    The keyed inner and outer SHA-256 states are built once and copied per value:
-    half the time of `hmac.new` per value on the hundreds of thousands of distinct
-    ids a sandbox table holds. `test_masking` checks it against `token`.
+    The keyed HMAC state is built once and copied per value (`hmac` copies its inner
+    and outer SHA-256 states): half the time of `hmac.new` per value on the hundreds of
+    thousands of distinct ids a sandbox table holds.
     """
-    block = hashlib.sha256().block_size
-    padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
     out: List[Optional[str]] = []
     keep = out.append
     for value in values:
         if value is None:
             keep(None)
             continue
-        digest = inner.copy()
-        digest.update(value.encode("utf-8"))
-        result = outer.copy()
-        result.update(digest.digest())
-        keep(result.hexdigest()[:32])
+        mac = keyed.copy()
+        mac.update(value.encode("utf-8"))
+        keep(mac.hexdigest()[:32])
     return out
 
 
