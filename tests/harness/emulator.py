@@ -72,21 +72,27 @@ class Emulator:
         )
 
     def stop(self, timeout: float = 15.0) -> None:
-        """Stop the child emulator (no-op for an external one); kill it if it hangs."""
+        """Stop the child emulator (no-op for an external one); kill it if it hangs.
+
+        Its log is deleted when it ended cleanly and kept (for the reader) otherwise.
+        """
         proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
-        if proc.stdin:
-            proc.stdin.close()
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.terminate()
+        if proc.poll() is None:
+            if proc.stdin:
+                proc.stdin.close()
             try:
-                proc.wait(timeout=5)
+                proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        if proc.returncode == 0 and self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
 
 
 def _check_external(endpoint: str) -> str:
@@ -132,6 +138,7 @@ def start_emulator(region: str = REGION, timeout: float = 60.0) -> Emulator:
             emulator.endpoint = line.split()[1]
             return emulator
         if line == "" or line is None and time.monotonic() >= deadline:
+            emulator.log_path = None  # keep the log of a failed start
             emulator.stop()
             raise EmulatorError(f"emulator did not start; its log: {log_path}\n"
                                 f"{log_path.read_text()[-2000:]}")
