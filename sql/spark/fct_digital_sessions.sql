@@ -59,7 +59,8 @@ gap_sessions as (
     from unsessioned
 ),
 
-keyed as (
+-- Read four times below: `materialized` makes Spark compute it once (Engine.write_table).
+keyed as materialized (
     select * from sessioned
     union all
     select * from gap_sessions

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Self, TypeVar, final
 
@@ -62,6 +63,12 @@ class Engine(ABC):
 
     name: str
     dialect: str
+    hoists_materialized_ctes: bool = False
+    """What `write_table` does with a model's `WITH x AS MATERIALIZED (...)` (a CTE read
+    several times): True computes it once as a view first (`hoist_materialized_ctes`;
+    Spark would inline and recompute it at every reference); False drops the hint and
+    leaves it to the optimizer (DuckDB materializes such CTEs itself, and was faster so:
+    `fct_digital_sessions` at 100k customers 1.32 s against 1.54 s when told)."""
 
     def __init__(self, lake: Lake, threads: int = 2) -> None:
         self.lake = lake
@@ -154,11 +161,15 @@ class Engine(ABC):
         A rerun replaces the same table/partition: never appends twice.
         """
         rendered = self.transpile(sql, dialect)
+        hoisted, rendered = hoist_materialized_ctes(rendered, self.dialect, table,
+                                                    keep=self.hoists_materialized_ctes)
         partition = dict(partition or {})
         final_dir = Path(self.lake.partition_location(table, partition))
         staged = staging_dir_for(final_dir)
         keys = tuple(partition)
         try:
+            for view, view_sql in hoisted:
+                self._guard(view, view_sql, partial(self._materialize, view, view_sql))
             self._guard(table, rendered, lambda: self._write_parquet(rendered, str(staged), keys))
             written = staged
             if partition:
@@ -175,6 +186,8 @@ class Engine(ABC):
                     written.mkdir(parents=True)
             commit_dir(written, final_dir)
         finally:
+            for view, _ in hoisted:
+                self.release(view)
             if staged.exists():
                 shutil.rmtree(staged)
         self.register_table(table)
@@ -249,6 +262,62 @@ class Engine(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def hoist_materialized_ctes(sql: str, dialect: str, table: str, keep: bool = True
+                            ) -> tuple[list[tuple[str, str]], str]:
+    """Split a query's `AS MATERIALIZED` CTEs out, for engines that would inline them.
+
+    Spark inlines every CTE: one read four times is computed four times (its windows and
+    joins too). Returns `[(view, query), ...]` in dependency order, each to be computed
+    once as a view named `<table>__<cte>`, and the rest of the query reading those views.
+    With `keep=False` nothing is split out and the hints are dropped instead. A query
+    without such CTEs comes back unchanged.
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    if "materialized" not in sql.lower():
+        return [], sql
+    tree = sqlglot.parse_one(sql, read=dialect)
+    with_ = tree.args.get("with_")
+    if with_ is None or not any(c.args.get("materialized") for c in with_.expressions):
+        return [], sql
+    if not keep:
+        for cte in with_.expressions:
+            cte.set("materialized", None)
+        return [], tree.sql(dialect=dialect)
+    renamed: dict[str, str] = {}
+
+    def rename(node: exp.Expr) -> None:
+        for ref in node.find_all(exp.Table):
+            if not ref.db and ref.name in renamed:
+                if not ref.alias:  # `keyed.col` still resolves
+                    ref.set("alias", exp.TableAlias(this=exp.to_identifier(ref.name)))
+                ref.set("this", exp.to_identifier(renamed[ref.name]))
+
+    hoisted: list[tuple[str, str]] = []
+    kept: list[exp.CTE] = []
+    for cte in list(with_.expressions):
+        rename(cte.this)
+        if cte.args.get("materialized"):
+            body = cte.this.copy()
+            # The CTEs before it, as its own WITH (ahead of any it has itself).
+            inner = body.args.get("with_")
+            ctes = [k.copy() for k in kept] + (list(inner.expressions) if inner else [])
+            if ctes:
+                body.set("with_", exp.With(expressions=ctes))
+            view = f"{table}__{cte.alias}"
+            hoisted.append((view, body.sql(dialect=dialect)))
+            renamed[cte.alias] = view
+        else:
+            kept.append(cte)
+    main = tree.copy()
+    main.set("with_", None)
+    rename(main)
+    if kept:
+        main.set("with_", exp.With(expressions=kept))
+    return hoisted, main.sql(dialect=dialect)
 
 
 def create_engine(settings: Settings, lake: Lake | None = None) -> Engine:

@@ -71,6 +71,7 @@ def _uri(path: str) -> str:
 class SparkEngine(Engine):
     name = "spark"
     dialect = "spark"
+    hoists_materialized_ctes = True
 
     def __init__(self, lake: Lake, threads: int = 2, session: Any = None) -> None:
         super().__init__(lake, threads)
