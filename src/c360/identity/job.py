@@ -1,7 +1,8 @@
 """The EMR Spark step `identity_link`: the pipeline's identity code on Splink's Spark backend.
 
 `jobs/emr/identity_link.py` calls `run`. Stages (one per pipeline step):
-- `link`: int_person_records → int_customer_xref (+ history, events, links);
+- `link`: int_person_records → int_customer_xref (+ history, events, links, and the
+  Splink model when this run trains one: weekly runs, or no usable stored model);
 - `golden`: int_customer_golden.
 
 Arguments: `--stage`; where STAGE lives, one of `--c360-stage-database` (the
@@ -25,6 +26,7 @@ from c360.identity.golden import build_golden
 from c360.identity.resolve import resolve_identity
 from c360.identity.settings import load_identity_settings
 from c360.lake import LAYERS, Lake
+from c360.pipeline.definition import schedule_of
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def run(argv: list[str], spark: Any = None) -> dict[str, Any]:
     try:
         if args.stage == "link":
             result = resolve_identity(engine, settings, args.run_id, args.logical_date,
-                                      scratch_uri=args.scratch_uri)
+                                      scratch_uri=args.scratch_uri,
+                                      retrain=schedule_of(args.run_id) == "weekly")
             return {"rows_in": result.rows_in, "rows_out": result.rows_out, **result.details}
         return {"rows_out": build_golden(engine, settings, params)}
     finally:

@@ -36,6 +36,7 @@ from c360.identity.clustering import (
     connected_components,
     greedy_merge,
 )
+from c360.identity.model_store import StoredModel
 from c360.identity.nicknames import nickname_rows
 from c360.identity.probabilistic import link_probabilistic
 from c360.identity.settings import IdentitySettings
@@ -67,9 +68,13 @@ class LinkResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySettings
-                 ) -> LinkResult:
-    """Cluster the records of `input_view` (a table with `record_id` + person columns)."""
+def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySettings,
+                 stored: StoredModel | None = None) -> LinkResult:
+    """Cluster the records of `input_view` (a table with `record_id` + person columns).
+
+    `stored`: a model an earlier run trained; the probabilistic pass then scores with
+    it instead of training one.
+    """
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -142,7 +147,7 @@ def link_records(backend: IdentityBackend, input_view: str, settings: IdentitySe
                            "p": pa.array([], pa.float64())})
     probabilistic_stats: dict[str, Any] = {"enabled": settings.probabilistic.enabled}
     if settings.probabilistic.enabled and profiles > 1:
-        result = link_probabilistic(backend, "identity_profiles", profiles, settings)
+        result = link_probabilistic(backend, "identity_profiles", profiles, settings, stored)
         pairs = result.pairs
         lap("probabilistic")
         cl = pairs.column("det_cluster_l").to_numpy().astype(np.int64)

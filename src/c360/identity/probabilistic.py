@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from c360.identity.backend import IdentityBackend
+from c360.identity.model_store import StoredModel
 from c360.identity.settings import Comparison, IdentitySettings
 
 log = logging.getLogger("c360.identity")
@@ -32,7 +33,8 @@ class ProbabilisticResult:
     pairs: pa.Table
     """Scored pairs at or above the lower of threshold and attach_threshold (`PAIR_COLUMNS`)."""
     model: str
-    """`estimated` (trained on this run) or `recorded` (m/u from the settings file)."""
+    """`estimated` (trained on this run), `stored` (trained by an earlier run, kept in
+    `int_identity_model`) or `recorded` (m/u from the settings file)."""
     probability_two_random_records_match: float
     levels: list[dict[str, Any]] = field(default_factory=list)
     """Trained m/u per comparison level (for the run manifest and the settings file)."""
@@ -71,12 +73,21 @@ def _level(spec: Mapping[str, Any], tf: bool) -> Any:
     return level.configure(**options) if options else level
 
 
-def splink_comparisons(comparisons: tuple[Comparison, ...], tf: bool) -> list[Any]:
+def splink_comparisons(comparisons: tuple[Comparison, ...], tf: bool,
+                       trained: StoredModel | None = None) -> list[Any]:
+    """Splink comparisons from the settings; m/u from `trained` where it has a level."""
     import splink.comparison_library as cl
+
+    def spec(comparison: Comparison, index: int, level: Mapping[str, Any]) -> Mapping[str, Any]:
+        m, u = trained.levels.get((comparison.name, index), (None, None)) if trained else (
+            None, None)
+        learnt = {k: v for k, v in (("m", m), ("u", u)) if v is not None}
+        return {**level, **learnt} if learnt else level
 
     return [
         cl.CustomComparison(
-            comparison_levels=[_level(level, tf) for level in comparison.levels],
+            comparison_levels=[_level(spec(comparison, i, level), tf)
+                               for i, level in enumerate(comparison.levels)],
             output_column_name=comparison.name,
         )
         for comparison in comparisons
@@ -100,21 +111,25 @@ def _quiet_splink() -> Iterator[None]:
 
 
 def link_probabilistic(
-    backend: IdentityBackend, table: str, rows: int, settings: IdentitySettings
+    backend: IdentityBackend, table: str, rows: int, settings: IdentitySettings,
+    stored: StoredModel | None = None,
 ) -> ProbabilisticResult:
     """Score candidate pairs of `table` (one row per distinct record profile).
 
     `table` has `unique_id`, `det_cluster` and the compared columns. Returns the
-    pairs at or above the threshold.
+    pairs at or above the threshold. With a `stored` model (trained by an earlier
+    run) nothing is trained: its m/u and prior score the pairs.
     """
     from splink import Linker, SettingsCreator
 
     prob = settings.probabilistic
     train = prob.training
-    estimate = train.estimate and rows >= train.min_records
+    estimate = stored is None and train.estimate and rows >= train.min_records
     creator = SettingsCreator(
         link_type="dedupe_only",
-        comparisons=splink_comparisons(prob.comparisons, tf=estimate),
+        # Term-frequency adjustments go with a trained model (this run's or a stored one).
+        comparisons=splink_comparisons(prob.comparisons, tf=estimate or stored is not None,
+                                       trained=stored),
         blocking_rules_to_generate_predictions=[
             _exclude_same_cluster(rule) for rule in prob.blocking_rules  # type: ignore[misc]
         ],
@@ -145,7 +160,10 @@ def link_probabilistic(
         # parses every blocking rule and comparison level again (~0.1 s a linker).
         linker = Linker(db_api.register(table), model, log_level=None, validate_settings=False)
         prior = prob.probability_two_random_records_match
-        if train.prior_rules:
+        if stored is not None:
+            prior = stored.prior
+            linker._settings_obj._probability_two_random_records_match = prior
+        elif train.prior_rules:
             try:
                 linker.training.estimate_probability_two_random_records_match(
                     list(train.prior_rules), recall=train.prior_recall)
@@ -175,7 +193,7 @@ def link_probabilistic(
             u_linker.table_management.delete_tables_created_by_splink_from_db()
     return ProbabilisticResult(
         pairs=pairs,
-        model="estimated" if estimate else "recorded",
+        model="stored" if stored is not None else "estimated" if estimate else "recorded",
         probability_two_random_records_match=prior,
         levels=levels,
     )

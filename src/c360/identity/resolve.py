@@ -11,6 +11,8 @@ the lake, assign persistent ids, write four tables:
 - `int_customer_xref_history`: the same plus every closed row (SCD type 2).
 - `int_identity_events`: new / merge / split events per run.
 - `int_identity_links`: the links that formed the clusters (lineage).
+- `int_identity_model`: the trained Splink model (m/u, prior), written when this run
+  trained one; a later daily run scores with it (`model_store`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from c360.engine import Engine
-from c360.identity import lakeio
+from c360.identity import lakeio, model_store
 from c360.identity.backend import IdentityBackend
 from c360.identity.evaluate import read_truth, score
 from c360.identity.link import link_records
@@ -62,19 +64,29 @@ def resolve_identity(
     logical_date: date,
     truth: Path | None = None,
     scratch_uri: str | None = None,
+    retrain: bool = False,
 ) -> ResolveResult:
     """Link the lake's person records and roll the customer-id registry forward.
 
     `truth`: the generator's output folder; when it holds a ground truth, the
     accuracy of this run is scored into the returned details (never written to
-    the lake).
+    the lake). `retrain`: train the Splink model even when a usable one is stored
+    (the weekly run does).
     """
     started = time.perf_counter()
     if not lakeio.register(engine, "int_person_records"):
         raise FileNotFoundError("int_person_records has no data; run its step first")
     engine.register_view(INPUT_VIEW, _INPUT_SQL, "spark")
+    stored = model_store.from_table(lakeio.read(engine, model_store.MODEL))
+    why_not = model_store.why_not_reused(stored, settings, logical_date, retrain)
     with IdentityBackend(engine, scratch_uri) as backend:
-        linked = link_records(backend, INPUT_VIEW, settings)
+        linked = link_records(backend, INPUT_VIEW, settings,
+                              stored=stored if why_not is None else None)
+        prob = linked.stats.get("probabilistic", {})
+        if prob.get("model") == "estimated":
+            lakeio.write(engine, backend, model_store.MODEL, model_store.to_table(
+                prob["levels"], prob["probability_two_random_records_match"], settings,
+                run_id, logical_date, int(linked.stats.get("profiles_compared", 0))))
         previous_xref = lakeio.read(engine, HISTORY)
         if previous_xref is None:
             previous_xref = lakeio.read(engine, XREF)
@@ -91,10 +103,21 @@ def resolve_identity(
         for table, data in ((HISTORY, update.xref), (XREF, current), (EVENTS, update.events),
                             (LINKS, linked.links)):
             lakeio.write(engine, backend, table, data)
-    details: dict[str, Any] = {"linkage": linked.stats, "registry": update.stats}
+    details: dict[str, Any] = {"linkage": linked.stats, "registry": update.stats,
+                               "model": _model_details(stored, why_not, linked.stats)}
     if truth is not None and (truth / "_ground_truth" / "records.csv").is_file():
         predicted = pa.table({"source_system": systems, "source_key": keys,
                               "customer_id": update.customer_ids})
         details["accuracy"] = score(predicted, read_truth(truth))
     details["seconds"] = round(time.perf_counter() - started, 3)
     return ResolveResult(rows_in=a.num_rows, rows_out=current.num_rows, details=details)
+
+
+def _model_details(stored: model_store.StoredModel | None, why_not: str | None,
+                   stats: dict[str, Any]) -> dict[str, Any]:
+    """For the manifest: which model scored this run's pairs, and why."""
+    used = stats.get("probabilistic", {}).get("model")
+    if used == "stored" and stored is not None:
+        return {"used": "stored", "trained_run_id": stored.trained_run_id,
+                "trained_on": stored.trained_on.isoformat()}
+    return {"used": used, "not_reused": why_not}

@@ -58,6 +58,9 @@ class Training:
     em_max_pairs: float | None = None
     prior_rules: tuple[str, ...] = ()
     prior_recall: float = 0.7
+    reuse_model_days: int = 8
+    """A daily run scores with the model a run trained at most this many days before
+    (`c360.identity.model_store`); weekly runs always train. 0: every run trains."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,11 @@ def _probabilistic(r: _Reader, data: Mapping[str, Any]) -> Probabilistic:
         raise IdentitySettingsError(
             f"{r.where}: probabilistic.training.prior_recall must be in (0, 1]")
     em_max = train.get("em_max_pairs")
+    reuse = train.get("reuse_model_days", 8)
+    if isinstance(reuse, bool) or not isinstance(reuse, int) or reuse < 0:
+        raise IdentitySettingsError(
+            f"{r.where}: probabilistic.training.reuse_model_days must be a whole number "
+            f">= 0, got {reuse!r}")
     training = Training(
         estimate=bool(train.get("estimate", True)),
         min_records=int(train.get("min_records", 2000)),
@@ -195,6 +203,7 @@ def _probabilistic(r: _Reader, data: Mapping[str, Any]) -> Probabilistic:
         em_max_pairs=float(em_max) if em_max is not None else None,
         prior_rules=tuple(r.texts(train, "prior_rules", "training", default=[])),
         prior_recall=recall,
+        reuse_model_days=reuse,
     )
     cannot = []
     for i, rule in enumerate(r.seq(data, "cannot_link", "probabilistic", default=[])):

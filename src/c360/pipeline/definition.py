@@ -86,5 +86,12 @@ def topological_order(steps: list[Step], external: frozenset[str] = frozenset())
     return ordered
 
 
+def schedule_of(run_id: str) -> Schedule | None:
+    """The schedule a run id names (`<schedule>-<logical date>`, as the runner and the
+    state machines make them); None for another shape."""
+    prefix = run_id.split("-", 1)[0]
+    return next((s for s in SCHEDULES if s == prefix), None)
+
+
 def steps_for(steps: list[Step], schedule: Schedule) -> list[Step]:
     return [s for s in steps if schedule in s.schedules]
