@@ -101,14 +101,20 @@ activity as (
     group by m.customer_id
 ),
 
+-- One row per customer and channel: the window below then ranks a handful of rows per
+-- customer, not every month and contact.
 interaction_times as (
-    select customer_id, 'transaction' as channel, first_booked_at as first_at,
-        last_booked_at as last_at
-    from fct_transactions_monthly
-    union all
-    select customer_id, 'call_center', started_at, started_at from fct_contacts
-    union all
-    select customer_id, 'digital', session_start, session_end from fct_digital_sessions
+    select customer_id, channel, min(first_at) as first_at, max(last_at) as last_at
+    from (
+        select customer_id, 'transaction' as channel, first_booked_at as first_at,
+            last_booked_at as last_at
+        from fct_transactions_monthly
+        union all
+        select customer_id, 'call_center', started_at, started_at from fct_contacts
+        union all
+        select customer_id, 'digital', session_start, session_end from fct_digital_sessions
+    ) as interactions
+    group by customer_id, channel
 ),
 
 first_last as (
