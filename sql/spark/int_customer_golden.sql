@@ -40,7 +40,8 @@ records as (
     join xref as x
         on x.source_system = r.source_system and x.source_key = r.source_key
 ),
-scored as (
+-- Read seven times below: `materialized` makes Spark compute the join once.
+scored as materialized (
     select
         *,
         (case when first_name is null then 0 else 1 end)
@@ -53,30 +54,43 @@ scored as (
         + (case when postal_code is null then 0 else 1 end) as completeness
     from records
 ),
+-- One narrow row per (record, attribute it can supply): only what the ranking reads.
 candidates as (
-    select 'first_name' as attribute, * from scored where first_name is not null
+    select 'first_name' as attribute, customer_id, source_system, source_key, observed_at,
+        completeness, false as street_missing
+    from scored where first_name is not null
     union all
-    select 'last_name' as attribute, * from scored where last_name is not null
+    select 'last_name', customer_id, source_system, source_key, observed_at, completeness, false
+    from scored where last_name is not null
     union all
-    select 'birth_date' as attribute, * from scored where birth_date is not null
+    select 'birth_date', customer_id, source_system, source_key, observed_at, completeness, false
+    from scored where birth_date is not null
     union all
-    select 'national_id' as attribute, * from scored where national_id is not null
+    select 'national_id', customer_id, source_system, source_key, observed_at, completeness,
+        false
+    from scored where national_id is not null
     union all
-    select 'email' as attribute, * from scored where email is not null
+    select 'email', customer_id, source_system, source_key, observed_at, completeness, false
+    from scored where email is not null
     union all
-    select 'phone' as attribute, * from scored where phone is not null
+    select 'phone', customer_id, source_system, source_key, observed_at, completeness, false
+    from scored where phone is not null
     union all
-    select 'address' as attribute, * from scored
+    select 'address', customer_id, source_system, source_key, observed_at, completeness,
+        address_line is null
+    from scored
     where address_line is not null or postal_code is not null
 ),
 ranked as (
     select
-        c.*,
+        c.attribute,
+        c.source_system,
+        c.source_key,
         row_number() over (
             partition by c.customer_id, c.attribute
             order by
                 -- an address with a street line beats a postal code alone
-                case when c.attribute = 'address' and c.address_line is null then 1 else 0 end,
+                case when c.street_missing then 1 else 0 end,
                 case when o.criterion_1 = 'source_priority' then coalesce(s.source_rank, 999) end,
                 case when o.criterion_1 = 'recency' then c.observed_at end desc,
                 case when o.criterion_1 = 'completeness' then c.completeness end desc,
@@ -95,8 +109,14 @@ ranked as (
     left join survivorship_sources as s
         on s.attribute = c.attribute and s.source_system = c.source_system
 ),
+-- The winning record of each attribute, with its values ((source_system, source_key)
+-- is unique in `scored`).
 winners as (
-    select * from ranked where pick = 1
+    select w.attribute, r.*
+    from ranked as w
+    join scored as r
+        on r.source_system = w.source_system and r.source_key = w.source_key
+    where w.pick = 1
 ),
 customers as (
     select distinct customer_id from xref

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -160,17 +161,14 @@ class Engine(ABC):
 
         A rerun replaces the same table/partition: never appends twice.
         """
-        rendered = self.transpile(sql, dialect)
-        hoisted, rendered = hoist_materialized_ctes(rendered, self.dialect, table,
-                                                    keep=self.hoists_materialized_ctes)
         partition = dict(partition or {})
         final_dir = Path(self.lake.partition_location(table, partition))
         staged = staging_dir_for(final_dir)
         keys = tuple(partition)
         try:
-            for view, view_sql in hoisted:
-                self._guard(view, view_sql, partial(self._materialize, view, view_sql))
-            self._guard(table, rendered, lambda: self._write_parquet(rendered, str(staged), keys))
+            with self.materialized_ctes(table, self.transpile(sql, dialect)) as rendered:
+                self._guard(table, rendered,
+                            lambda: self._write_parquet(rendered, str(staged), keys))
             written = staged
             if partition:
                 # Written with native partitioning; exactly the one expected partition may exist.
@@ -186,12 +184,30 @@ class Engine(ABC):
                     written.mkdir(parents=True)
             commit_dir(written, final_dir)
         finally:
-            for view, _ in hoisted:
-                self.release(view)
             if staged.exists():
                 shutil.rmtree(staged)
         self.register_table(table)
         return self.count(table)
+
+    @final
+    @contextmanager
+    def materialized_ctes(self, table: str, sql: str) -> Iterator[str]:
+        """`sql` (this engine's dialect), ready to run as the query producing `table`.
+
+        Its `AS MATERIALIZED` CTEs are computed once as views first on an engine that
+        would inline them (`hoists_materialized_ctes`), and released on exit.
+        """
+        hoisted, rendered = hoist_materialized_ctes(sql, self.dialect, table,
+                                                    keep=self.hoists_materialized_ctes)
+        made: list[str] = []
+        try:
+            for view, view_sql in hoisted:
+                self._guard(view, view_sql, partial(self._materialize, view, view_sql))
+                made.append(view)
+            yield rendered
+        finally:
+            for view in made:
+                self.release(view)
 
     @final
     def write_arrow(self, table: str, data: pa.Table) -> int:

@@ -7,7 +7,9 @@ In Glue/EMR the job adapters pass in their own SparkSession.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Sequence
@@ -38,6 +40,8 @@ def local_spark_session(threads: int = 2) -> Any:
             "C360_ENGINE=spark needs PySpark: pip install 'c360[spark]' (pyspark==3.5.4)"
         ) from None
     scratch = tempfile.mkdtemp(prefix="c360-spark-")
+    # The session's warehouse and Derby folders live as long as this process.
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     os.environ.setdefault("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON", "python3"))
     _SESSION = (
         SparkSession.builder.master(f"local[{threads}]")

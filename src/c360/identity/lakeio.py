@@ -58,5 +58,7 @@ def write_sql(engine: Engine, table: str, sql: str) -> int:
     if not is_remote(engine):
         return engine.write_table(table, sql, engine.dialect)
     location = engine.lake.location(table)
-    engine.spark.sql(sql).write.mode("overwrite").parquet(location)  # type: ignore[attr-defined]
+    with engine.materialized_ctes(table, sql) as query:
+        engine.spark.sql(query).write.mode("overwrite").parquet(  # type: ignore[attr-defined]
+            location)
     return int(engine.spark.read.parquet(location).count())  # type: ignore[attr-defined]
