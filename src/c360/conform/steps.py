@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from c360.conform.run import conform_dataset, conform_increment, delivered_by, raw_files
-from c360.dimensions.incremental import schedule_of
 from c360.ingest.steps import DATASETS, schedules_of
 from c360.pipeline.context import StepContext, StepResult
-from c360.pipeline.definition import Step
+from c360.pipeline.definition import Step, schedule_of
 
 
 def _conform(dataset: str) -> Callable[[StepContext], StepResult]:

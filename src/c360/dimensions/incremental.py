@@ -15,19 +15,9 @@ from collections.abc import Callable, Mapping
 from c360.engine import Engine
 from c360.models import Model, load_model
 from c360.pipeline.context import StepContext, StepResult
-from c360.pipeline.definition import SCHEDULES
+from c360.pipeline.definition import schedule_of
 
 CHANGES_TABLE = "int_customer_changes"
-
-
-def schedule_of(run_id: str) -> str:
-    """The schedule a run belongs to, read from its run id (`<schedule>-<logical date>`).
-
-    The runner names runs this way (`c360.pipeline.runner.run_id_for`); a run id that
-    does not start with a schedule is treated as a full (daily) run.
-    """
-    head = run_id.split("-", 1)[0]
-    return head if head in SCHEDULES else "daily"
 
 
 def merge_changed_customers(
@@ -50,7 +40,15 @@ def merge_changed_customers(
     engine.register_table(CHANGES_TABLE)
     engine.register_table(table)
     fresh = f"fresh_{table}"
-    engine.register_view(fresh, model.render(engine.dialect, params), engine.dialect)
+    # The model's materialized CTEs (if any) are views while `fresh` is read.
+    with engine.materialized_ctes(fresh, model.render(engine.dialect, params)) as fresh_sql:
+        engine.register_view(fresh, fresh_sql, engine.dialect)
+        return _write_merged(engine, table, fresh, partition, key)
+
+
+def _write_merged(engine: Engine, table: str, fresh: str,
+                  partition: Mapping[str, str] | None, key: str) -> int:
+    """Write `table`: its previous rows of untouched customers + `fresh` rows of touched ones."""
     columns = engine.query(f"select * from {fresh} limit 0", engine.dialect).column_names
     changed = f"(select {key} from {CHANGES_TABLE})"
     previous_cols = list(columns)

@@ -19,11 +19,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from c360.dimensions.incremental import schedule_of
 from c360.dimensions.lookalike import FEATURE_LABELS, Scaler, Segmentation, fit_segments
 from c360.dimensions.next_best_product import PRODUCT_TYPES, HoldingRates, evaluate, suggest
 from c360.engine import Engine
 from c360.pipeline.context import StepContext, StepResult
+from c360.pipeline.definition import schedule_of
 
 TABLE = "dim_customer_preferences"
 MODEL_TABLE = "int_segment_model"

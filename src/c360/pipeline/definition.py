@@ -86,11 +86,15 @@ def topological_order(steps: list[Step], external: frozenset[str] = frozenset())
     return ordered
 
 
-def schedule_of(run_id: str) -> Schedule | None:
-    """The schedule a run id names (`<schedule>-<logical date>`, as the runner and the
-    state machines make them); None for another shape."""
-    prefix = run_id.split("-", 1)[0]
-    return next((s for s in SCHEDULES if s == prefix), None)
+def schedule_of(run_id: str) -> Schedule:
+    """The schedule a run belongs to, read from its run id (`<schedule>-<logical date>`).
+
+    The runner and the state machines name runs this way
+    (`c360.pipeline.runner.run_id_for`); a run id that does not start with a schedule
+    is treated as a full (daily) run.
+    """
+    head = run_id.split("-", 1)[0]
+    return next((s for s in SCHEDULES if s == head), "daily")
 
 
 def steps_for(steps: list[Step], schedule: Schedule) -> list[Step]:

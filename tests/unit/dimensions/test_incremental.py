@@ -8,9 +8,9 @@ import pyarrow as pa
 from lakebuild import run, write, write_golden, write_stage, write_xref
 
 from c360.contracts import load_contracts
-from c360.dimensions.incremental import schedule_of
 from c360.dimensions.steps import analytics_steps
 from c360.pipeline.context import StepContext
+from c360.pipeline.definition import schedule_of
 from c360.pipeline.runner import run_id_for
 
 DAY = date(2026, 11, 25)
