@@ -90,9 +90,12 @@ test-reliability: setup ## erasure, crash recovery (kills runs), locks, consent,
 bench-identity: setup ## identity precision/recall/F1, id stability, time at 10k/100k records (FULL=1 adds 1M) -> bench/results/identity.json
 	$(PY) bench/identity_bench.py $(if $(FULL),--full,)
 
-.PHONY: bench browser
+.PHONY: bench bench-identity-reuse browser
 bench: setup ## daily + hourly (1% delta) pipeline on both engines at 10k/100k customers (FULL=1 adds 1M) vs hand-written floors -> bench/results/
 	$(PY) bench/run_bench.py $(if $(FULL),--large,)
+
+bench-identity-reuse: setup ## identity trained (weekly) vs with the stored model (daily), on a lake `make bench` built (ENGINE=spark, CUSTOMERS=100000 by default)
+	$(PY) bench/identity_reuse_bench.py --engine $(or $(ENGINE),spark) --customers $(or $(CUSTOMERS),100000)
 
 browser: ## headless Chromium for the report test (Debian package chromium)
 	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y --no-install-recommends chromium; } || { echo "error: install chromium: sudo apt-get install -y chromium"; exit 1; }
