@@ -58,7 +58,7 @@ def test_every_reference_to_a_hoisted_cte_reads_its_view_under_the_same_name() -
 
 def test_an_engine_that_materializes_by_itself_gets_the_query_without_the_hint() -> None:
     sql = "with a as materialized (select 1 as x) select * from a join a as b on a.x = b.x"
-    assert hoist_materialized_ctes(sql, "duckdb", "t", keep=False) == (
+    assert hoist_materialized_ctes(sql, "duckdb", "t", hoist=False) == (
         [], "WITH a AS (SELECT 1 AS x) SELECT * FROM a JOIN a AS b ON a.x = b.x")
 
 
