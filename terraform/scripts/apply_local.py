@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -85,6 +86,11 @@ class Step:
     name: str
     seconds: float
     summary: str
+
+
+def _without_progress(lines: list[str]) -> str:
+    """Terraform's output without its "Still creating/destroying..." ticks (the log keeps them)."""
+    return "".join(ln for ln in lines if not re.search(r": Still [a-z]+\.\.\. \[", ln))
 
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:
@@ -159,7 +165,7 @@ class LocalDeployment:
         if code != 0:
             why = " (killed: timeout)" if seconds >= COMMAND_TIMEOUT_SECONDS else ""
             raise ApplyLocalError(f"terraform {name} failed (exit {code}, {seconds:.0f} s){why}; "
-                                  f"log: {self.log_path}\n{output[-6000:]}")
+                                  f"log: {self.log_path}\n{_without_progress(lines)[-6000:]}")
         summary = next((ln.strip() for ln in reversed(lines)
                         if ln.startswith(("Apply complete!", "Destroy complete!",
                                           "Terraform has been successfully"))), "")
@@ -212,16 +218,46 @@ class LocalDeployment:
                        "-no-color", f"-parallelism={PARALLELISM}", *self._var_args())
 
 
+ACCESS_LINE = re.compile(r'^\S+ - - \[[^]]+\] "(?P<request>[^"]*)" (?P<status>\d{3}) ')
+
+
+def _emulator_log_summary(path: Path, keep: int = 40) -> str:
+    """The emulator log's path, its request count, and its last server errors and tracebacks.
+
+    The log has one access line per request (werkzeug's) and moto's tracebacks;
+    a failed apply is usually explained by a 5xx the provider retried.
+    """
+    requests, problems = 0, []
+    for line in path.read_text(errors="replace").splitlines():
+        access = ACCESS_LINE.match(line)
+        if access:
+            requests += 1
+            if access["status"].startswith("5"):
+                problems.append(line)
+        elif line.strip():
+            problems.append(line)
+    shown = "\n".join(problems[-keep:]) or "(no server errors logged)"
+    plural = "" if requests == 1 else "s"
+    return f"emulator log: {path} ({requests} request{plural}), last server errors:\n{shown}"
+
+
 @contextmanager
 def emulator_running() -> Iterator[Any]:
-    """The harness's emulator (moto child process on 127.0.0.1), stopped on exit."""
+    """The harness's emulator (moto child process on 127.0.0.1), stopped on exit.
+
+    When the body fails, the emulator's log is kept and its path added to the error.
+    """
     from harness import start_emulator
 
     emulator = start_emulator()
     try:
         yield emulator
-    finally:
-        emulator.stop()
+    except BaseException as failure:
+        emulator.stop(keep_log=True)
+        if emulator.log_path is not None and emulator.log_path.is_file():
+            failure.add_note(_emulator_log_summary(emulator.log_path))
+        raise
+    emulator.stop()
 
 
 Hook = Callable[[LocalDeployment, Any], None]

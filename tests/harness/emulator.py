@@ -71,10 +71,12 @@ class Emulator:
             config=Config(retries={"max_attempts": 2, "mode": "standard"}),
         )
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 15.0, keep_log: bool = False) -> None:
         """Stop the child emulator (no-op for an external one); kill it if it hangs.
 
-        Its log is deleted when it ended cleanly and kept (for the reader) otherwise.
+        Its log is deleted when it ended cleanly, unless `keep_log` (the caller
+        saw something fail and the reader will want the emulator's side), and
+        kept otherwise.
         """
         proc, self.process = self.process, None
         if proc is None:
@@ -91,7 +93,7 @@ class Emulator:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
-        if proc.returncode == 0 and self.log_path is not None:
+        if proc.returncode == 0 and not keep_log and self.log_path is not None:
             self.log_path.unlink(missing_ok=True)
 
 

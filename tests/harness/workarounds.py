@@ -23,6 +23,8 @@ must re-run `tests/integration` (they fail loudly if an attribute moved).
 |                               | with `rotation_period_in_days` shows a diff after every apply |
 | EMR_SERVERLESS_APP_CREATED    | a new EMR Serverless application is STARTED, not CREATED:     |
 |                               | Terraform's create wait fails and DeleteApplication refuses   |
+| SECRETS_CREATE_IDEMPOTENT     | a `CreateSecret` without a value, retried with the same       |
+|                               | `ClientRequestToken`, fails with ResourceExistsException      |
 """
 
 from __future__ import annotations
@@ -422,6 +424,38 @@ def emr_serverless_app_created() -> None:
     APPLIED.append("EMR_SERVERLESS_APP_CREATED")
 
 
+# --- SECRETS_CREATE_IDEMPOTENT -----------------------------------------------------
+# `ClientRequestToken` makes CreateSecret idempotent in AWS: the SDK sends the
+# same token when it retries a request whose answer it never got (a dropped
+# connection, a 5xx), and AWS answers the retry with the secret the first
+# attempt created. moto matches the token only against the secret's versions,
+# and a secret created without a value (the Terraform provider's
+# `aws_secretsmanager_secret`; the value comes with `_secret_version`) has
+# none, so the retry fails with "secret ... already exists": CI's `terraform
+# apply` on a busy 2-core machine failed that way. The token of a value-less
+# create is kept on moto's secret, and a retry carrying it gets the same answer.
+
+def secrets_create_idempotent() -> None:
+    from moto.secretsmanager.models import SecretsManagerBackend
+
+    original_create = SecretsManagerBackend.create_secret
+
+    def create_secret(self: Any, name: str, secret_string: str | None,
+                      secret_binary: str | None, *args: Any, **kwargs: Any) -> str:
+        token = kwargs.get("client_request_token")
+        existing = self.secrets.get(name)
+        if (token and existing is not None and secret_string is None and secret_binary is None
+                and getattr(existing, "c360_create_token", None) == token):
+            return str(existing.to_short_dict())
+        answer = original_create(self, name, secret_string, secret_binary, *args, **kwargs)
+        if token and secret_string is None and secret_binary is None:
+            self.secrets[name].c360_create_token = token
+        return str(answer)
+
+    SecretsManagerBackend.create_secret = create_secret  # type: ignore[method-assign]
+    APPLIED.append("SECRETS_CREATE_IDEMPOTENT")
+
+
 def apply_all(endpoint: str, region: str, scratch: Path) -> list[str]:
     """Install every workaround (once per process) for the emulator at `endpoint`."""
     CONTEXT.endpoint, CONTEXT.region, CONTEXT.scratch = endpoint, region, scratch
@@ -437,4 +471,5 @@ def apply_all(endpoint: str, region: str, scratch: Path) -> list[str]:
         glue_delete_connection()
         kms_rotation_period()
         emr_serverless_app_created()
+        secrets_create_idempotent()
     return list(APPLIED)

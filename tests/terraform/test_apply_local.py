@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
 import socket
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlparse
 
@@ -35,6 +32,8 @@ import c360
 from c360.build import build
 from c360.contracts import load_contracts
 
+from .scripts import load_apply_local_script
+
 pytestmark = [pytest.mark.terraform, pytest.mark.emulator, pytest.mark.slow,
               pytest.mark.xdist_group("terraform_apply_local")]
 
@@ -42,17 +41,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "c360-local"
 VERSION = f"{c360.__version__}+tfapply"
 PLUGIN_DIR = os.environ.get("TF_PLUGIN_DIR", "/opt/tf-plugins")
-
-
-def _apply_local_script() -> ModuleType:
-    """terraform/scripts/apply_local.py, imported by path (scripts are not a package)."""
-    path = ROOT / "terraform" / "scripts" / "apply_local.py"
-    spec = importlib.util.spec_from_file_location("c360_apply_local", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -130,7 +118,7 @@ def _require_terraform() -> None:
 def cycle(tmp_path_factory: pytest.TempPathFactory) -> Cycle:
     """Build, apply, look, destroy, look, stop: once per session (per xdist group)."""
     _require_terraform()
-    script = _apply_local_script()
+    script = load_apply_local_script()
     dist = tmp_path_factory.mktemp("dist") / VERSION
     build(VERSION, dist)
     record: dict[str, Any] = {}

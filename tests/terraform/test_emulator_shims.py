@@ -129,3 +129,29 @@ def test_bucket_logging_accepts_a_log_bucket_policy_covering_the_prefix_with_a_w
 
     assert s3.get_bucket_logging(Bucket=source)["LoggingEnabled"] == {
         "TargetBucket": logs, "TargetPrefix": f"s3/{source}/"}
+
+
+def test_secret_create_retried_with_its_request_token_answers_with_the_same_secret(
+        moto: Emulator, unique_name: str) -> None:  # noqa: F811
+    secrets = moto.client("secretsmanager")
+    token = "c360-retry-token-0123456789abcdef01234"  # what the SDK resends when it retries
+
+    first = secrets.create_secret(Name=unique_name, ClientRequestToken=token)
+    retried = secrets.create_secret(Name=unique_name, ClientRequestToken=token)
+
+    assert (retried["ARN"], retried["Name"]) == (first["ARN"], unique_name)
+    assert len(secrets.list_secrets(Filters=[{"Key": "name", "Values": [unique_name]}])
+               ["SecretList"]) == 1
+
+
+def test_secret_created_again_with_another_request_token_is_refused(
+        moto: Emulator, unique_name: str) -> None:  # noqa: F811
+    secrets = moto.client("secretsmanager")
+    secrets.create_secret(Name=unique_name,
+                          ClientRequestToken="c360-first-token-0123456789abcdef0123")
+
+    with pytest.raises(ClientError) as refused:
+        secrets.create_secret(Name=unique_name,
+                              ClientRequestToken="c360-other-token-0123456789abcdef0123")
+
+    assert refused.value.response["Error"]["Code"] == "ResourceExistsException"
