@@ -109,10 +109,13 @@ def conform_increment(
 ) -> ConformResult:
     """Append-only datasets, hourly: conform this run's deliveries and add them to STAGE.
 
-    Rows an earlier attempt of the same run added (identified by `_source_file`) are
-    replaced, so a rerun gives the same tables. A new record whose key is already staged
-    from an earlier delivery is quarantined as a duplicate (the first delivery stays):
-    the daily run re-conforms everything from RAW and ranks all rows together.
+    The increment is appended to both tables as the run's own batch of files
+    (`Engine.append_batch`): the staged rows are read for their keys only, never
+    rewritten. An earlier attempt of the same run left a batch that the rerun replaces,
+    so a rerun gives the same tables (its deliveries, told apart by `_source_file`, are
+    not counted as already staged). A new record whose key is already staged from an
+    earlier delivery is quarantined as a duplicate (the first delivery stays): the
+    daily run re-conforms everything from RAW and ranks all rows together.
     Counts are those of the increment: in = staged + quarantined by this run.
     """
     if not contract.append_only:
@@ -145,17 +148,12 @@ def conform_increment(
             f"from {conformed} v left join {known} k on "
             + " and ".join(f"v.{k} <=> k.{k}" for k in contract.keys)), "spark")
         repeated = _duplicated_keys(engine, contract, view, duplicates)
-        new_staged = stage_projection(contract, view, repeated, raw_root)
-        new_quarantined = quarantine_projection(contract, view, repeated, raw_root)
-        # The increment's own counts, from the (small) new rows, before they are appended.
-        staged = engine.count(f"({engine.transpile(new_staged, 'spark')}) as new_rows")
-        quarantined = engine.count(f"({engine.transpile(new_quarantined, 'spark')}) as new_rows")
-        engine.write_table(contract.stage_table, (
-            f"select * from {contract.stage_table} where {not_this_run} union all "
-            + new_staged), "spark")
-        engine.write_table(contract.quarantine_table, (
-            f"select * from {contract.quarantine_table} where {not_this_run} union all "
-            + new_quarantined), "spark")
+        staged = engine.append_batch(
+            contract.stage_table, stage_projection(contract, view, repeated, raw_root),
+            batch=run_id, dialect="spark")
+        quarantined = engine.append_batch(
+            contract.quarantine_table, quarantine_projection(contract, view, repeated, raw_root),
+            batch=run_id, dialect="spark")
     finally:
         for name in (duplicates, view, conformed, known):
             engine.release(name)

@@ -8,6 +8,8 @@ engine is not the model's own.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self, TypeVar, final
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from c360.lake import Lake, commit_dir, staging_dir_for
 from c360.models import Model
@@ -189,6 +192,40 @@ class Engine(ABC):
                 shutil.rmtree(staged)
         self.register_table(table)
         return self.count(table)
+
+    @final
+    def append_batch(self, table: str, sql: str, batch: str, dialect: str | None = None) -> int:
+        """Add the rows of `sql` to the existing `table` as batch `batch`; return its rows.
+
+        For append-only tables that grow by small increments (an hourly delivery
+        conformed into STAGE): the table's other files are neither read nor rewritten.
+        The batch is written to the staging area, then its files are moved into the
+        table's folder as `batch-<batch>-<n>.parquet`. A rerun of the same batch
+        replaces them, so it never appends twice; a `write_table` of the whole table
+        drops every batch with the rest. Moving the files is not one atomic step: the
+        old files of the batch are deleted first, so a crash mid-move can leave the
+        batch incomplete (never doubled) until it is rerun.
+        """
+        if not self.lake.exists(table):
+            raise EngineError(f"table {table} has no data at {self.lake.location(table)}; "
+                              "append_batch adds to an existing table")
+        final_dir = Path(self.lake.location(table))
+        staged = staging_dir_for(final_dir)
+        prefix = f"batch-{re.sub(r'[^A-Za-z0-9-]+', '-', batch)}-"
+        try:
+            with self.materialized_ctes(table, self.transpile(sql, dialect)) as rendered:
+                self._guard(table, rendered, lambda: self._write_parquet(rendered, str(staged), ()))
+            files = sorted(staged.rglob("*.parquet"))
+            rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+            for old in final_dir.glob(f"{prefix}*.parquet"):
+                old.unlink()
+            for index, written in enumerate(files):
+                os.replace(written, final_dir / f"{prefix}{index:05d}.parquet")
+        finally:
+            if staged.exists():
+                shutil.rmtree(staged)
+        self.register_table(table)
+        return rows
 
     @final
     @contextmanager
