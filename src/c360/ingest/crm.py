@@ -45,6 +45,7 @@ from tenacity import (
 from c360.ingest.checkpoints import Checkpoints
 from c360.ingest.landing import LandingReport, land, sha256_file
 from c360.ingest.store import ObjectStore
+from c360.json_text import loads
 
 DATASET = "crm_customers"
 DATASET_PATH = "crm/customers"
@@ -165,14 +166,6 @@ def _retry_after(value: str | None) -> float | None:
         return None  # an HTTP date: fall back to the exponential wait
 
 
-def _loads(body: bytes) -> Any:
-    """JSON text → Python; orjson, and what orjson refuses (NaN, huge numbers) via `json`."""
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return json.loads(body.decode("utf-8"))
-
-
 def _page(response: HttpResponse, path: str) -> dict[str, Any]:
     """The page body, validated; TransientError when it must be fetched again."""
     headers = {k.lower(): v for k, v in response.headers.items()}
@@ -182,7 +175,7 @@ def _page(response: HttpResponse, path: str) -> dict[str, Any]:
     if response.status != 200:
         raise CrmIngestError(f"GET {path}: HTTP {response.status}: {response.body[:200]!r}")
     try:
-        body = _loads(response.body)
+        body = loads(response.body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise TransientError(f"GET {path}: body is not complete JSON ({exc}); "
                              f"{len(response.body)} bytes") from None

@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from c360.json_text import loads
+
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
@@ -135,14 +137,14 @@ class CustomerStore:
             raise FileNotFoundError(f"crm: no page-*.json files in {folder}")
         records: list[Record] = []
         for page in pages:
-            records.extend(json.loads(page.read_text(encoding="utf-8"))["data"])
+            records.extend(loads(page.read_bytes())["data"])
         return cls(records)
 
     @classmethod
     def from_page_bodies(cls, bodies: Iterable[bytes]) -> CustomerStore:
         records: list[Record] = []
         for body in bodies:
-            records.extend(json.loads(body)["data"])
+            records.extend(loads(body)["data"])
         return cls(records)
 
     def _reindex(self) -> None:
