@@ -3,7 +3,8 @@
 Takes the lake of a finished daily benchmark run (`bench/.data/lake-<engine>-<n>`),
 copies it, and prepares an hourly delivery: 1% of the CRM records changed after the
 last fetch (a new last API page) and a new clickstream hour holding 1% of the day's
-events replayed with new ids. Then `c360 run --schedule hourly` runs on the copy;
+events replayed with new ids. Then `c360 run --schedule hourly` runs on the copy,
+paging through the simulated CRM API served over HTTP (`run_bench.crm_api_served`);
 the result (hourly seconds, daily seconds, ratio, customers recomputed) goes to
 `bench/results/hourly-<engine>-<n>.json`.
 
@@ -19,7 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from run_bench import DATA, LOGICAL_DATE, RESULTS, measured
+from run_bench import DATA, LOGICAL_DATE, RESULTS, crm_api_served, measured
 
 
 def crm_delta(sources: Path, target: Path, share: float) -> int:
@@ -74,12 +75,13 @@ def run_hourly(engine: str, customers: int, share: float = 0.01) -> dict[str, ob
     sources = DATA / f"sources-{customers}"
     crm = crm_delta(sources, work / "sources", share)
     events = clickstream_delta(sources, work / "sources", share)
-    seconds, peak, _ = measured(
-        [sys.executable, "-m", "c360.cli", "run", "--schedule", "hourly", "--sources",
-         str(work / "sources"), "--logical-date", LOGICAL_DATE],
-        env={"C360_ENGINE": engine, "C360_LAKE_ROOT": str(work / "lake"),
-             "C360_LOG_LEVEL": "WARNING"},
-    )
+    with crm_api_served(work / "sources") as crm_api_url:
+        seconds, peak, _ = measured(
+            [sys.executable, "-m", "c360.cli", "run", "--schedule", "hourly", "--sources",
+             str(work / "sources"), "--logical-date", LOGICAL_DATE],
+            env={"C360_ENGINE": engine, "C360_LAKE_ROOT": str(work / "lake"),
+                 "C360_CRM_API_URL": crm_api_url, "C360_LOG_LEVEL": "WARNING"},
+        )
     manifest = json.loads((work / "lake" / "_runs" / "latest.json").read_text())
     recomputed = next((s["details"].get("customers_recomputed") for s in manifest["steps"]
                        if s["step"] == "dim_customer_marketing"), None)

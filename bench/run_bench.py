@@ -3,7 +3,10 @@
 For each size (customers) the synthetic sources are generated once (cached under
 `bench/.data/`) and the simulated core-banking PostgreSQL is started and loaded once
 (`c360.sources.postgres.simulated_core_banking`, not timed: it stands for the bank's
-database, which exists before any run). Then for each engine the whole daily pipeline
+database, which exists before any run). The simulated CRM API is served the same way,
+over HTTP on 127.0.0.1 from this process (`crm_api_served`): the pipeline pages through
+it as it pages through the real CRM, and the API's own start (reading every customer
+page) is the CRM's, not the pipeline's. Then for each engine the whole daily pipeline
 (ingest from every source, conform, identity, dimensions, profile, sandbox) runs in a
 fresh lake in a child process whose process tree (the Spark JVM included, the source
 database not) is sampled for peak resident memory; its step times are split into
@@ -30,6 +33,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -103,16 +108,27 @@ def sources_for(customers: int) -> Path:
     return folder
 
 
+@contextmanager
+def crm_api_served(sources: Path) -> Iterator[str]:
+    """The simulated CRM API over the customer pages in `sources`, on 127.0.0.1; its URL."""
+    from c360.sources.crm_api import CrmApi, CustomerStore, serve
+
+    with serve(CrmApi(CustomerStore.from_pages(sources / "crm" / "customers"))) as server:
+        yield server.url
+
+
 def run_engine(engine: str, customers: int, sources: Path, dsn: str) -> dict[str, object]:
     lake = DATA / f"lake-{engine}-{customers}"
     subprocess.run(["rm", "-rf", str(lake)], check=True)
     print(f"{engine} pipeline at {customers:,} customers …", flush=True)
-    seconds, peak, _ = measured(
-        [sys.executable, "-m", "c360.cli", "run", "--sources", str(sources),
-         "--logical-date", LOGICAL_DATE, "--schedule", "daily"],
-        env={"C360_ENGINE": engine, "C360_LAKE_ROOT": str(lake),
-             "C360_CORE_BANKING_DSN": dsn, "C360_LOG_LEVEL": "WARNING"},
-    )
+    with crm_api_served(sources) as crm_api_url:
+        seconds, peak, _ = measured(
+            [sys.executable, "-m", "c360.cli", "run", "--sources", str(sources),
+             "--logical-date", LOGICAL_DATE, "--schedule", "daily"],
+            env={"C360_ENGINE": engine, "C360_LAKE_ROOT": str(lake),
+                 "C360_CORE_BANKING_DSN": dsn, "C360_CRM_API_URL": crm_api_url,
+                 "C360_LOG_LEVEL": "WARNING"},
+        )
     manifest = json.loads((lake / "_runs" / "latest.json").read_text())
     steps = [
         {"step": s["step"], "kind": s["kind"], "seconds": s["seconds"],
