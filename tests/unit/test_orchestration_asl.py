@@ -19,7 +19,7 @@ def noop(ctx: Any) -> Any:
 
 def step(name: str, kind: str = "lambda", inputs: tuple[str, ...] = (),
          resource: str = "crm_ingest") -> Step:
-    return Step(name=name, kind=kind, inputs=inputs, outputs=(name,), schedules=ALL,  # type: ignore[arg-type]
+    return Step(name=name, kind=kind, input_tables=inputs, outputs=(name,), schedules=ALL,  # type: ignore[arg-type]
                 run=noop, resource=resource)
 
 

@@ -38,7 +38,7 @@ def _conform(dataset: str) -> Callable[[StepContext], StepResult]:
 def conform_steps() -> list[Step]:
     return [
         Step(
-            name=f"stg_{dataset}", kind="glue_spark", inputs=(f"raw_{dataset}",),
+            name=f"stg_{dataset}", kind="glue_spark", input_tables=(f"raw_{dataset}",),
             outputs=(f"stg_{dataset}", f"quarantine_{dataset}"), schedules=schedules_of(dataset),
             run=_conform(dataset), resource="conform", arguments=(("--dataset", dataset),),
             description=f"Conform {dataset}: typed, deduplicated, bad rows quarantined",

@@ -55,7 +55,7 @@ def hourly_merge_step(table: str, step_kind: StepKind, partition_by: tuple[str, 
     step = model_step(table, step_kind, ALL, partition_by, description)
     return replace(
         step,
-        inputs=tuple(sorted({*load_model(kind, table).inputs, CHANGES_TABLE})),
+        input_tables=lambda: tuple(sorted({*load_model(kind, table).inputs, CHANGES_TABLE})),
         run=hourly_merge_model_step_run(kind, table, partition_by),
     )
 
@@ -86,7 +86,7 @@ def analytics_steps() -> list[Step]:
         hourly_merge_step("dim_customer_marketing", "athena",
                           description="Consents, contactability, preferred channel"),
         Step(
-            name=PREFERENCES_TABLE, kind="emr_spark", inputs=PREFERENCES_INPUTS,
+            name=PREFERENCES_TABLE, kind="emr_spark", input_tables=PREFERENCES_INPUTS,
             outputs=(PREFERENCES_TABLE, MODEL_TABLE, EVALUATION_TABLE), schedules=DAILY_UP,
             run=build_preferences, resource="customer_preferences",
             description="Interests, look-alike segment, next-best product (weekly re-fit)",
@@ -94,7 +94,7 @@ def analytics_steps() -> list[Step]:
         hourly_merge_step("c360_customer_profile", "athena", partition_by=("snapshot_date",),
                           description="The customer 360: one row per customer, daily snapshot"),
         Step(
-            name=HISTORY_TABLE, kind="athena", inputs=(PROFILE,), outputs=(HISTORY_TABLE,),
+            name=HISTORY_TABLE, kind="athena", input_tables=(PROFILE,), outputs=(HISTORY_TABLE,),
             schedules=ALL, run=build_history, resource=HISTORY_TABLE,
             arguments=(("--model", f"athena/{HISTORY_TABLE}"),),
             description="Profile changes as SCD type 2",

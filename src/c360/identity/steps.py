@@ -28,7 +28,7 @@ def identity_steps() -> list[Step]:
         model_step("int_person_records", "emr_spark",
                    description="Every person-describing record in one shape"),
         Step(
-            name=XREF, kind="emr_spark", inputs=("int_person_records",),
+            name=XREF, kind="emr_spark", input_tables=("int_person_records",),
             outputs=(XREF, HISTORY, EVENTS, LINKS, MODEL), schedules=DAILY_UP, run=_identity,
             resource="identity_link",
             arguments=(("--stage", "link"), ("--c360-stage-database", "${stage_database}")),
@@ -37,7 +37,7 @@ def identity_steps() -> list[Step]:
         ),
         Step(
             name="int_customer_golden", kind="emr_spark",
-            inputs=("int_person_records", XREF), outputs=("int_customer_golden",),
+            input_tables=("int_person_records", XREF), outputs=("int_customer_golden",),
             schedules=DAILY_UP, run=_golden, resource="identity_link",
             arguments=(("--stage", "golden"), ("--c360-stage-database", "${stage_database}")),
             description="Golden record with per-attribute survivorship and provenance",

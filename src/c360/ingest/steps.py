@@ -166,7 +166,7 @@ def _arguments(dataset: str) -> tuple[tuple[str, str], ...]:
 def ingest_steps() -> list[Step]:
     return [
         Step(
-            name=f"raw_{dataset}", kind=kind, inputs=(), outputs=(f"raw_{dataset}",),  # type: ignore[arg-type]
+            name=f"raw_{dataset}", kind=kind, input_tables=(), outputs=(f"raw_{dataset}",),  # type: ignore[arg-type]
             schedules=schedules_of(dataset), run=run, resource=resource,
             arguments=_arguments(dataset),
             description=f"Land the {dataset} delivery in RAW",

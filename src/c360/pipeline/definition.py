@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ class Step:
 
     name: str
     kind: StepKind
-    inputs: tuple[str, ...]
+    input_tables: tuple[str, ...] | Callable[[], tuple[str, ...]] = field(compare=False)
+    """The tables it reads, or how to find them (a model step parses its SQL): see `inputs`."""
     outputs: tuple[str, ...]
     schedules: frozenset[Schedule]
     run: Callable[[StepContext], StepResult] = field(repr=False, compare=False)
@@ -45,6 +47,13 @@ class Step:
     arguments: tuple[tuple[str, str], ...] = ()
     """Arguments passed to the resource (e.g. `--dataset crm_customers`)."""
     description: str = ""
+
+    @cached_property
+    def inputs(self) -> tuple[str, ...]:
+        """The tables it reads. A model step's are found on first use, by parsing its
+        SQL: a run parses only the models of the steps it runs (an hourly run, 5 of 25)."""
+        found = self.input_tables
+        return found() if callable(found) else found
 
     def __post_init__(self) -> None:
         if not self.outputs or self.outputs[0] != self.name:

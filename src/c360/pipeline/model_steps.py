@@ -33,7 +33,8 @@ def model_step(
     """A step whose whole work is one SQL model producing `table`."""
     kind = MODEL_KIND[step_kind]
     return Step(
-        name=table, kind=step_kind, inputs=load_model(kind, table).inputs, outputs=(table,),
+        name=table, kind=step_kind, input_tables=lambda: load_model(kind, table).inputs,
+        outputs=(table,),
         schedules=schedules, run=run_model_step(kind, table, partition_by),
         resource=table if step_kind in ("athena", "emr_hive") else "run_model",
         arguments=(("--model", f"{kind}/{table}"),), description=description,

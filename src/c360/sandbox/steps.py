@@ -27,7 +27,7 @@ def sandbox_steps() -> list[Step]:
     """A masked copy per policy, after the analytics table it copies (daily and weekly)."""
     return [
         Step(
-            name=policy.target, kind="glue_python", inputs=(policy.source,),
+            name=policy.target, kind="glue_python", input_tables=(policy.source,),
             outputs=(policy.target,), schedules=DAILY_UP, run=_mask(policy),
             resource="sandbox_export", arguments=(("--table", policy.source),),
             description=f"Masked copy of {policy.source} for data scientists",

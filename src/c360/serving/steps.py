@@ -22,7 +22,7 @@ def _aws_only(ctx: StepContext) -> StepResult:
 def serving_steps() -> list[Step]:
     return [
         Step(
-            name=SERVING_STEP, kind="glue_python", inputs=("c360_customer_profile",),
+            name=SERVING_STEP, kind="glue_python", input_tables=("c360_customer_profile",),
             outputs=(SERVING_STEP,), schedules=DAILY_UP, run=_aws_only,
             resource="load_profiles",
             description="Load the latest profile snapshot into the DynamoDB profiles table",
