@@ -138,10 +138,15 @@ def conform_increment(
         [f"v.{c}" for c in [*columns, *raw]] + ["v._json_valid", "v._source_file"])
     already = (f"'duplicate: {keys} already staged from an earlier delivery'")
     try:
-        engine.materialize(known, f"select distinct {keys}, true as _staged "
-                                  f"from {contract.stage_table} where {not_this_run}", "spark")
         rows_in = engine.materialize(
             conformed, conform_sql(contract, contract.raw_table, engine.dialect), "spark")
+        # Staged keys the increment repeats: the (small) increment's keys are looked up
+        # among the staged ones, instead of listing every distinct staged key.
+        engine.materialize(known, (
+            f"select distinct {', '.join(f's.{k}' for k in contract.keys)}, true as _staged "
+            f"from (select {keys} from {contract.stage_table} where {not_this_run}) s "
+            f"left semi join (select {keys} from {conformed}) n on "
+            + " and ".join(f"s.{k} <=> n.{k}" for k in contract.keys)), "spark")
         engine.materialize(view, (
             f"select {passthrough}, case when v._reason = '' and k._staged "
             f"then {already} else v._reason end as _reason "
