@@ -287,7 +287,8 @@ def _newest_first(contract: Contract) -> str:
     return ", ".join(terms)
 
 
-def _same_key(contract: Contract, left: str, right: str) -> str:
+def same_key(contract: Contract, left: str, right: str) -> str:
+    """`left` and `right` rows hold the same key (null-safe: a null key matches a null)."""
     return " and ".join(f"{left}.{k} <=> {right}.{k}" for k in contract.keys)
 
 
@@ -303,7 +304,7 @@ def _ranked_duplicates(contract: Contract, view: str, duplicates: str) -> str:
     keys = ", ".join(contract.keys)
     return (f"select v.*, row_number() over (partition by {keys} "
             f"order by {_newest_first(contract)}) as _rank "
-            f"from {view} v left semi join {duplicates} d on {_same_key(contract, 'v', 'd')} "
+            f"from {view} v left semi join {duplicates} d on {same_key(contract, 'v', 'd')} "
             "where v._reason = ''")
 
 
@@ -324,7 +325,7 @@ def stage_projection(contract: Contract, view: str, duplicates: str | None,
     if duplicates is None:
         return parse_one(f"select {cols} from {view} where _reason = ''", read=SPARK).sql(SPARK)
     unique = (f"select {cols} from {view} v left anti join {duplicates} d "
-              f"on {_same_key(contract, 'v', 'd')} where v._reason = ''")
+              f"on {same_key(contract, 'v', 'd')} where v._reason = ''")
     newest = (f"select {cols} from ({_ranked_duplicates(contract, view, duplicates)}) "
               "where _rank = 1")
     return parse_one(f"{unique} union all {newest}", read=SPARK).sql(SPARK)

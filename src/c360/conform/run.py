@@ -10,6 +10,7 @@ from c360.conform.model import (
     duplicates_sql,
     quarantine_projection,
     raw_column,
+    same_key,
     stage_projection,
 )
 from c360.contracts import Contract
@@ -145,13 +146,13 @@ def conform_increment(
         engine.materialize(known, (
             f"select distinct {', '.join(f's.{k}' for k in contract.keys)}, true as _staged "
             f"from (select {keys} from {contract.stage_table} where {not_this_run}) s "
-            f"left semi join (select {keys} from {conformed}) n on "
-            + " and ".join(f"s.{k} <=> n.{k}" for k in contract.keys)), "spark")
+            f"left semi join (select {keys} from {conformed}) n on {same_key(contract, 's', 'n')}"
+        ), "spark")
         engine.materialize(view, (
             f"select {passthrough}, case when v._reason = '' and k._staged "
             f"then {already} else v._reason end as _reason "
-            f"from {conformed} v left join {known} k on "
-            + " and ".join(f"v.{k} <=> k.{k}" for k in contract.keys)), "spark")
+            f"from {conformed} v left join {known} k on {same_key(contract, 'v', 'k')}"
+        ), "spark")
         repeated = _duplicated_keys(engine, contract, view, duplicates)
         staged = engine.append_batch(
             contract.stage_table, stage_projection(contract, view, repeated, raw_root),

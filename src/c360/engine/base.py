@@ -167,12 +167,7 @@ class Engine(ABC):
         """
         partition = dict(partition or {})
         final_dir = Path(self.lake.partition_location(table, partition))
-        staged = staging_dir_for(final_dir)
-        keys = tuple(partition)
-        try:
-            with self.materialized_ctes(table, self.transpile(sql, dialect)) as rendered:
-                self._guard(table, rendered,
-                            lambda: self._write_parquet(rendered, str(staged), keys))
+        with self._written_to_staging(table, sql, dialect, final_dir, tuple(partition)) as staged:
             written = staged
             if partition:
                 # Written with native partitioning; exactly the one expected partition may exist.
@@ -187,9 +182,6 @@ class Engine(ABC):
                 if not found:
                     written.mkdir(parents=True)
             commit_dir(written, final_dir)
-        finally:
-            if staged.exists():
-                shutil.rmtree(staged)
         self.register_table(table)
         return self.count(table)
 
@@ -210,22 +202,31 @@ class Engine(ABC):
             raise EngineError(f"table {table} has no data at {self.lake.location(table)}; "
                               "append_batch adds to an existing table")
         final_dir = Path(self.lake.location(table))
-        staged = staging_dir_for(final_dir)
         prefix = f"batch-{re.sub(r'[^A-Za-z0-9-]+', '-', batch)}-"
-        try:
-            with self.materialized_ctes(table, self.transpile(sql, dialect)) as rendered:
-                self._guard(table, rendered, lambda: self._write_parquet(rendered, str(staged), ()))
+        with self._written_to_staging(table, sql, dialect, final_dir) as staged:
             files = sorted(staged.rglob("*.parquet"))
             rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
             for old in final_dir.glob(f"{prefix}*.parquet"):
                 old.unlink()
             for index, written in enumerate(files):
                 os.replace(written, final_dir / f"{prefix}{index:05d}.parquet")
+        self.register_table(table)
+        return rows
+
+    @contextmanager
+    def _written_to_staging(self, table: str, sql: str, dialect: str | None, final_dir: Path,
+                            partition_by: Sequence[str] = ()) -> Iterator[Path]:
+        """The result of `sql` (producing `table`) as Parquet in a new staging folder for
+        `final_dir`, for the block to move into place; the folder is removed after it."""
+        staged = staging_dir_for(final_dir)
+        try:
+            with self.materialized_ctes(table, self.transpile(sql, dialect)) as rendered:
+                self._guard(table, rendered,
+                            lambda: self._write_parquet(rendered, str(staged), partition_by))
+            yield staged
         finally:
             if staged.exists():
                 shutil.rmtree(staged)
-        self.register_table(table)
-        return rows
 
     @final
     @contextmanager
@@ -250,8 +251,6 @@ class Engine(ABC):
     @final
     def write_arrow(self, table: str, data: pa.Table) -> int:
         """Write a table computed in Python (identity, sandbox) atomically; return rows."""
-        import pyarrow.parquet as pq
-
         final_dir = Path(self.lake.location(table))
         staged = staging_dir_for(final_dir)
         # Parquet encoding runs on one core per file (outside the GIL): a big table is

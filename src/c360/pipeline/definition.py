@@ -51,7 +51,7 @@ class Step:
     @cached_property
     def inputs(self) -> tuple[str, ...]:
         """The tables it reads. A model step's are found on first use, by parsing its
-        SQL: a run parses only the models of the steps it runs (an hourly run, 5 of 25)."""
+        SQL: a run parses only the models of the steps it runs (an hourly run, 5 of 13)."""
         found = self.input_tables
         return found() if callable(found) else found
 
