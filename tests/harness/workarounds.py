@@ -443,12 +443,13 @@ def secrets_create_idempotent() -> None:
     def create_secret(self: Any, name: str, secret_string: str | None,
                       secret_binary: str | None, *args: Any, **kwargs: Any) -> str:
         token = kwargs.get("client_request_token")
+        valueless_with_token = bool(token) and secret_string is None and secret_binary is None
         existing = self.secrets.get(name)
-        if (token and existing is not None and secret_string is None and secret_binary is None
+        if (valueless_with_token and existing is not None
                 and getattr(existing, "c360_create_token", None) == token):
             return str(existing.to_short_dict())
         answer = original_create(self, name, secret_string, secret_binary, *args, **kwargs)
-        if token and secret_string is None and secret_binary is None:
+        if valueless_with_token:
             self.secrets[name].c360_create_token = token
         return str(answer)
 
