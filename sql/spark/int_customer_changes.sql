@@ -2,20 +2,23 @@
 -- Grain: one row per customer_id. EMR Spark step of the hourly schedule: the hourly
 -- steps recompute only these customers and merge them into the previous output.
 -- "New" = rows of stage tables whose raw file was landed by this run (RAW keeps each
--- delivery under .../run_id=<run_id>/), so a rerun of the same run finds the same
--- customers again: the merge is idempotent.
+-- delivery under .../run_id=<run_id>/, a later delivery of the same run under
+-- .../run_id=<run_id>.<n>/), so a rerun of the same run finds the same customers again:
+-- the merge is idempotent.
 with crm as (
     select x.customer_id, 'crm' as change_source, c.updated_at as changed_at
     from stg_crm_customers as c
     join int_customer_xref as x
         on x.source_system = 'crm' and x.source_key = c.crm_customer_id
     where c._source_file like concat('%/run_id=', :run_id, '/%')
+        or c._source_file like concat('%/run_id=', :run_id, '.%')
 ),
 
 new_events as (
     select device_id, login_customer_number, received_at
     from stg_clickstream_events
     where _source_file like concat('%/run_id=', :run_id, '/%')
+        or _source_file like concat('%/run_id=', :run_id, '.%')
 ),
 
 device_events as (

@@ -7,7 +7,7 @@ both local engines:
 |-------------------------------|-------------|------------------------------|---------------|
 | int_customer_changes          | emr_spark   | run_model (Spark SQL)        | hourly        |
 | fct_transactions_monthly      | emr_spark   | aggregate_transactions       | daily, weekly |
-| fct_digital_sessions          | emr_spark   | run_model (Spark SQL)        | all (merge)   |
+| fct_digital_sessions          | emr_spark   | run_model (Spark SQL)        | all (sessions)|
 | fct_contacts                  | athena      | CTAS (Trino)                 | daily, weekly |
 | dim_customer_demographic      | emr_hive    | Hive step (HiveQL)           | daily, weekly |
 | dim_customer_loyalty, _products, _transactions, _service | athena | CTAS | daily, weekly |
@@ -19,7 +19,8 @@ both local engines:
 
 "all (merge)": on hourly runs the step recomputes only the customers in
 `int_customer_changes` and merges them into its previous output. The preferences
-step re-fits segments weekly and assigns with the stored model daily.
+step re-fits segments weekly and assigns with the stored model daily. "all (sessions)":
+on hourly runs the step recomputes only the sessions this run's events belong to.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ from dataclasses import replace
 
 from c360.dimensions.history import PROFILE, build_history
 from c360.dimensions.history import TABLE as HISTORY_TABLE
-from c360.dimensions.incremental import CHANGES_TABLE, hourly_merge_model_step_run
+from c360.dimensions.incremental import (
+    CHANGES_TABLE,
+    hourly_merge_model_step_run,
+    hourly_session_merge_run,
+)
 from c360.dimensions.preferences import (
     EVALUATION_TABLE,
     MODEL_TABLE,
@@ -69,8 +74,9 @@ def analytics_steps() -> list[Step]:
                        description="Money booked per customer, month, category, direction"),
             resource="aggregate_transactions",
         ),
-        hourly_merge_step("fct_digital_sessions", "emr_spark",
-                          description="Web/app sessions of known customers, bots excluded"),
+        replace(model_step("fct_digital_sessions", "emr_spark", ALL,
+                           description="Web/app sessions of known customers, bots excluded"),
+                run=hourly_session_merge_run),
         model_step("fct_contacts", "athena", description="Call-center contacts, no caller PII"),
         model_step("dim_customer_demographic", "emr_hive", description="Who the customer is"),
         model_step("dim_customer_loyalty", "athena",

@@ -16,6 +16,9 @@ from c360.pipeline.runner import run_id_for
 DAY = date(2026, 11, 25)
 DAILY_FILE = "/lake/raw/crm/customers/ingest_date=2026-11-25/run_id=daily-2026-11-25/p.jsonl.gz"
 HOURLY_FILE = "/lake/raw/crm/customers/ingest_date=2026-11-25/run_id=hourly-2026-11-25/p.jsonl.gz"
+# A second delivery landed by the same run (a rerun with new files) goes beside the first.
+HOURLY_FILE_2 = ("/lake/raw/crm/customers/ingest_date=2026-11-25/"
+                 "run_id=hourly-2026-11-25.2/p.jsonl.gz")
 SESSIONS = pa.schema([("session_key", pa.string()), ("customer_id", pa.string()),
                       ("channel", pa.string()), ("session_date", pa.date32())])
 
@@ -62,6 +65,15 @@ def test_changes_list_the_customers_whose_records_this_run_landed(lake, duckdb_e
         ("A", "crm", 1)]
 
 
+def test_changes_include_a_later_delivery_of_the_same_run(lake, duckdb_engine) -> None:
+    build(lake)
+    write_stage(lake, "crm_customers", [crm("CRM-A", True, HOURLY_FILE),
+                                        crm("CRM-B", True, HOURLY_FILE_2)])
+    rows = run(duckdb_engine, "spark", "int_customer_changes",
+               params={"logical_date": DAY, "run_id": "hourly-2026-11-25"})
+    assert [r["customer_id"] for r in rows] == ["A", "B"]
+
+
 def test_hourly_run_recomputes_touched_customers_and_keeps_the_others(
         settings, lake, duckdb_engine) -> None:
     build(lake)
@@ -88,3 +100,89 @@ def test_rerunning_an_hourly_run_gives_the_same_output(settings, lake, duckdb_en
     again = run_step(settings, lake, duckdb_engine, "hourly")
     count = duckdb_engine.count("dim_customer_marketing")
     assert (first, again, count) == ({"A": True, "B": False}, {"A": True, "B": False}, 2)
+
+
+# -- fct_digital_sessions: hourly runs recompute the sessions their events touch ----------
+
+DAILY_EVENTS = ("/lake/raw/clickstream/events/ingest_date=2026-11-25/"
+                "run_id=daily-2026-11-25/e.jsonl.gz")
+HOURLY_EVENTS = ("/lake/raw/clickstream/events/ingest_date=2026-11-25/"
+                 "run_id=hourly-2026-11-25/e.jsonl.gz")
+
+
+def click(event_id: str, at: str, device: str, session: str | None,
+          source_file: str = DAILY_EVENTS) -> dict[str, object]:
+    when = datetime.fromisoformat(at).replace(tzinfo=UTC)
+    return {"event_id": event_id, "event_time": when, "received_at": when, "device_id": device,
+            "session_id": session, "channel": "web", "event_type": "page_view",
+            "user_agent": "Mozilla/5.0 Chrome/130.0", "_source_file": source_file}
+
+
+DAILY_CLICKS = [
+    # s-shared: a collector session seen on devices of two customers (A and B).
+    click("e1", "2026-11-24T09:00:00", "dev-a", "s-shared"),
+    click("e2", "2026-11-24T09:05:00", "dev-b", "s-shared"),
+    # dev-a's gap sessions (no collector session id): dev-a#1 and dev-a#2.
+    click("e3", "2026-11-24T10:00:00", "dev-a", None),
+    click("e4", "2026-11-24T12:00:00", "dev-a", None),
+    # Untouched by the hourly delivery.
+    click("e5", "2026-11-24T11:00:00", "dev-c", "s-c"),
+    click("e6", "2026-11-24T13:00:00", "dev-b", None),
+]
+HOURLY_CLICKS = [
+    # Joins s-shared on B's device: the session's customer is min(A, B) = A.
+    click("h1", "2026-11-24T09:10:00", "dev-b", "s-shared", HOURLY_EVENTS),
+    # Arrives late between dev-a's gap sessions: dev-a#2 becomes dev-a#3.
+    click("h2", "2026-11-24T11:00:00", "dev-a", None, HOURLY_EVENTS),
+]
+
+
+def sessions_step():
+    return next(s for s in analytics_steps() if s.name == "fct_digital_sessions")
+
+
+def sessions_after(settings, lake, engine, schedule: str, clicks) -> tuple[list[tuple], dict]:
+    write_xref(lake, [("clickstream_device", "dev-a", "A"), ("clickstream_device", "dev-b", "B"),
+                      ("clickstream_device", "dev-c", "C")])
+    write_stage(lake, "clickstream_events", clicks)
+    ctx = StepContext(settings, lake, engine, load_contracts(), run_id_for(schedule, DAY), DAY,
+                      None, lake.root / "_work")
+    result = sessions_step().run(ctx)
+    rows = engine.query("select session_key, customer_id, event_count, session_start "
+                        "from fct_digital_sessions order by session_key").to_pylist()
+    return [tuple(r.values()) for r in rows], result.details
+
+
+def full_recompute(settings, tmp_path, clicks) -> list[tuple]:
+    from c360.engine.duckdb_engine import DuckDBEngine
+    from c360.lake import Lake
+
+    other = Lake.local(tmp_path / "full-lake")
+    with DuckDBEngine(other) as engine:
+        return sessions_after(settings, other, engine, "daily", clicks)[0]
+
+
+def test_hourly_sessions_recompute_touched_sessions_only_and_equal_a_full_recompute(
+        settings, lake, engine, tmp_path) -> None:
+    sessions_after(settings, lake, engine, "daily", DAILY_CLICKS)
+    hourly, details = sessions_after(settings, lake, engine, "hourly",
+                                     DAILY_CLICKS + HOURLY_CLICKS)
+    at = lambda text: datetime.fromisoformat(text).replace(tzinfo=UTC)  # noqa: E731
+    assert hourly == [
+        ("dev-a#1", "A", 1, at("2026-11-24T10:00:00")),
+        ("dev-a#2", "A", 1, at("2026-11-24T11:00:00")),
+        ("dev-a#3", "A", 1, at("2026-11-24T12:00:00")),
+        ("dev-b#1", "B", 1, at("2026-11-24T13:00:00")),
+        ("s-c", "C", 1, at("2026-11-24T11:00:00")),
+        ("s-shared", "A", 3, at("2026-11-24T09:00:00")),
+    ]
+    assert hourly == full_recompute(settings, tmp_path, DAILY_CLICKS + HOURLY_CLICKS)
+    # Touched: dev-a and dev-b (this run's devices), so every event but s-c's is read.
+    assert details == {"mode": "incremental", "sessions_recomputed": 5, "events_read": 7}
+
+
+def test_rerunning_an_hourly_sessions_merge_gives_the_same_table(settings, lake, engine) -> None:
+    sessions_after(settings, lake, engine, "daily", DAILY_CLICKS)
+    first, _ = sessions_after(settings, lake, engine, "hourly", DAILY_CLICKS + HOURLY_CLICKS)
+    again, _ = sessions_after(settings, lake, engine, "hourly", DAILY_CLICKS + HOURLY_CLICKS)
+    assert again == first
