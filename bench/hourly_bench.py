@@ -91,6 +91,9 @@ def run_hourly(engine: str, customers: int, share: float = 0.01) -> dict[str, ob
         "hourly_wall_seconds": round(seconds, 2),
         "daily_wall_seconds": daily["wall_seconds"],
         "hourly_to_daily": round(seconds / daily["wall_seconds"], 3),
+        **({"steady_daily_wall_seconds": daily["steady"]["wall_seconds"],
+            "hourly_to_steady_daily": round(seconds / daily["steady"]["wall_seconds"], 3)}
+           if "steady" in daily else {}),
         "customers_recomputed": recomputed, "peak_rss_mib": round(peak / 2**20),
         "steps": [{"step": s["step"], "seconds": s["seconds"], "rows_out": s["rows_out"]}
                   for s in manifest["steps"]],

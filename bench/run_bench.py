@@ -10,8 +10,12 @@ page) is the CRM's, not the pipeline's. Then for each engine the whole daily pip
 (ingest from every source, conform, identity, dimensions, profile, sandbox) runs in a
 fresh lake in a child process whose process tree (the Spark JVM included, the source
 database not) is sampled for peak resident memory; its step times are split into
-ingest (`raw_*` steps: sources → RAW) and processing (RAW → profile). The hourly
-benchmark (`hourly_bench.py`: a 1% delta on a copy of that lake) follows each run.
+ingest (`raw_*` steps: sources → RAW) and processing (RAW → profile). That first run
+trains the identity and segment models, which a daily run does not do (the weekly run
+re-trains them), so a second, steady daily run follows on the first run's STAGE,
+ANALYTICS and SANDBOX with RAW emptied (`steady_lake`): the models and registry are
+stored, every source is ingested again in full. Both are reported. The hourly
+benchmark (`hourly_bench.py`: a 1% delta on a copy of the first run's lake) follows.
 The reference floors (`floor_duckdb.py`, `floor_pyspark.py`) then
 run over the same landed raw files, and each engine's time on the comparable steps
 (conform of core-banking customers/accounts/transactions and clickstream events,
@@ -29,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import threading
@@ -117,10 +122,10 @@ def crm_api_served(sources: Path) -> Iterator[str]:
         yield server.url
 
 
-def run_engine(engine: str, customers: int, sources: Path, dsn: str) -> dict[str, object]:
-    lake = DATA / f"lake-{engine}-{customers}"
-    subprocess.run(["rm", "-rf", str(lake)], check=True)
-    print(f"{engine} pipeline at {customers:,} customers …", flush=True)
+def daily_run(engine: str, lake: Path, sources: Path, dsn: str
+              ) -> tuple[float, int, list[dict[str, object]], dict[str, object]]:
+    """One measured `c360 run --schedule daily` into `lake`: seconds, peak tree RSS,
+    per-step figures and the identity step's model details."""
     with crm_api_served(sources) as crm_api_url:
         seconds, peak, _ = measured(
             [sys.executable, "-m", "c360.cli", "run", "--sources", str(sources),
@@ -137,31 +142,76 @@ def run_engine(engine: str, customers: int, sources: Path, dsn: str) -> dict[str
          if s["seconds"] else None}
         for s in manifest["steps"]
     ]
+    identity = next((s["details"].get("model", {}) for s in manifest["steps"]
+                     if s["step"] == "int_customer_xref"), {})
+    return seconds, peak, steps, identity
+
+
+def steady_lake(first: Path, target: Path) -> None:
+    """The lake as the next daily run finds it, made from the first run's lake.
+
+    Every STAGE, ANALYTICS and SANDBOX table the first run wrote is kept: the identity
+    model and registry the weekly run keeps (`int_identity_model`, `int_customer_xref`),
+    the look-alike segment model (`int_segment_model`), the profile snapshots and their
+    history. RAW is left empty (ledgers and extract bookmarks included), so every source
+    is ingested again in full: a next day's daily run lands only that day's deliveries,
+    so this over-states its ingest, never under-states it.
+    """
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for layer in ("stage", "analytics", "sandbox"):
+        shutil.copytree(first / layer, target / layer)
+
+
+def step_figures(steps: list[dict[str, object]], floor_seconds: float) -> dict[str, object]:
+    """Totals of one run's steps: ingest (`raw_*`), processing, comparable steps, ratio."""
+    total = sum(float(s["seconds"]) for s in steps)  # type: ignore[arg-type]
+    ingest = sum(float(s["seconds"]) for s in steps  # type: ignore[arg-type]
+                 if str(s["step"]).startswith("raw_"))
+    comparable = round(sum(float(s["seconds"]) for s in steps  # type: ignore[arg-type]
+                           if s["step"] in COMPARABLE), 3)
+    return {
+        "steps_seconds": round(total, 2), "ingest_seconds": round(ingest, 2),
+        "processing_seconds": round(total - ingest, 2), "comparable_seconds": comparable,
+        "ratio_to_floor": round(comparable / floor_seconds, 2) if floor_seconds else None,
+    }
+
+
+def run_engine(engine: str, customers: int, sources: Path, dsn: str) -> dict[str, object]:
+    """The first daily run (empty lake), its floor, then the steady daily run."""
+    lake = DATA / f"lake-{engine}-{customers}"
+    subprocess.run(["rm", "-rf", str(lake)], check=True)
+    print(f"{engine} pipeline at {customers:,} customers (first run, empty lake) …", flush=True)
+    seconds, peak, steps, identity = daily_run(engine, lake, sources, dsn)
     floor_script = "floor_duckdb.py" if engine == "duckdb" else "floor_pyspark.py"
     print(f"{engine} floor …", flush=True)
     floor_seconds, floor_peak, floor_out = measured(
         [sys.executable, str(BENCH / floor_script), "--lake", str(lake),
          "--out", str(DATA / f"floor-{engine}-{customers}")])
     floor = json.loads(floor_out.strip().splitlines()[-1])
-    comparable = round(sum(s["seconds"] for s in steps if s["step"] in COMPARABLE), 3)
-    raw_rows = sum(s["rows_in"] for s in steps if s["step"].startswith("stg_"))
-    ingest = round(sum(s["seconds"] for s in steps if s["step"].startswith("raw_")), 2)
+    raw_rows = sum(s["rows_in"] for s in steps if str(s["step"]).startswith("stg_"))
     result = {
         "engine": engine, "customers": customers, "logical_date": LOGICAL_DATE,
         "wall_seconds": round(seconds, 2),
-        "steps_seconds": round(sum(s["seconds"] for s in steps), 2),
-        "ingest_seconds": ingest,
-        "processing_seconds": round(sum(s["seconds"] for s in steps) - ingest, 2),
+        **step_figures(steps, floor["seconds"]),
         "peak_rss_mib": round(peak / 2**20), "raw_rows": raw_rows,
         "rows_per_second": round(raw_rows / seconds),
-        "comparable_seconds": comparable, "floor": floor,
+        "floor": floor,
         "floor_wall_seconds": round(floor_seconds, 2),
         "floor_peak_rss_mib": round(floor_peak / 2**20),
-        "ratio_to_floor": round(comparable / floor["seconds"], 2) if floor["seconds"] else None,
+        "identity_model": identity,
         "steps": steps,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_average_at_end": os.getloadavg()},
     }
+    steady = DATA / f"lake-{engine}-{customers}-steady"
+    steady_lake(lake, steady)
+    print(f"{engine} pipeline at {customers:,} customers (steady: models stored) …", flush=True)
+    seconds, peak, steps, identity = daily_run(engine, steady, sources, dsn)
+    result["steady"] = {
+        "wall_seconds": round(seconds, 2), **step_figures(steps, floor["seconds"]),
+        "peak_rss_mib": round(peak / 2**20), "identity_model": identity, "steps": steps,
+    }
+    result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                         "load_average_at_end": os.getloadavg()}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{engine}-{customers}.json").write_text(json.dumps(result, indent=2))
     return result
@@ -174,14 +224,26 @@ HOURLY_TARGET = 0.15
 MEMORY_TARGET_MIB = 24 * 1024
 
 
+def runs_of(results: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Each result's first run and, when measured, its steady run, as flat rows."""
+    rows = []
+    for r in results:
+        rows.append({**r, "run": "first run"})
+        steady = r.get("steady")
+        if isinstance(steady, dict):
+            rows.append({**r, **steady, "run": "steady"})
+    return rows
+
+
 def targets(results: list[dict[str, object]], hourly: list[dict[str, object]]) -> list[str]:
     """One line per target and run: measured figure, target, met or not."""
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
     lines = []
-    for r in results:
-        name = f"{r['engine']} {r['customers']:,}"
+    rows = runs_of(results)
+    for r in rows:
+        name = f"{r['engine']} {r['customers']:,} ({r['run']})"
         limit = WALL_TARGET_100K.get(str(r["engine"]))
         if r["customers"] == 100_000 and limit is not None:
             wall = float(r["wall_seconds"])  # type: ignore[arg-type]
@@ -191,8 +253,8 @@ def targets(results: list[dict[str, object]], hourly: list[dict[str, object]]) -
             peak = int(r["peak_rss_mib"])  # type: ignore[call-overload]
             lines.append(f"- {name}: peak memory {peak:,} MiB (target: completes within "
                          f"{MEMORY_TARGET_MIB:,} MiB): {verdict(peak <= MEMORY_TARGET_MIB)}")
-            small = next((x for x in results if x["engine"] == r["engine"]
-                          and x["customers"] == 100_000), None)
+            small = next((x for x in rows if x["engine"] == r["engine"]
+                          and x["customers"] == 100_000 and x["run"] == r["run"]), None)
             if small:
                 growth = float(r["wall_seconds"]) / float(small["wall_seconds"])  # type: ignore[arg-type]
                 lines.append(f"- {name}: time x{growth:.1f} for x10 customers from 100,000 "
@@ -202,41 +264,52 @@ def targets(results: list[dict[str, object]], hourly: list[dict[str, object]]) -
             lines.append(f"- {name}: ratio to floor {ratio} (target ≤ {RATIO_TARGET}): "
                          f"{verdict(ratio <= RATIO_TARGET)}")
     for h in hourly:
-        share = float(h["hourly_to_daily"])  # type: ignore[arg-type]
-        lines.append(f"- {h['engine']} {h['customers']:,}: hourly/daily {share:.0%} "
-                     f"(target ≤ {HOURLY_TARGET:.0%}): {verdict(share <= HOURLY_TARGET)}")
+        for key, run in (("hourly_to_daily", "first run"), ("hourly_to_steady_daily", "steady")):
+            if key in h:
+                share = float(h[key])  # type: ignore[arg-type]
+                lines.append(f"- {h['engine']} {h['customers']:,}: hourly / daily ({run}) "
+                             f"{share:.0%} (target ≤ {HOURLY_TARGET:.0%}): "
+                             f"{verdict(share <= HOURLY_TARGET)}")
     return lines
 
 
 def summary(results: list[dict[str, object]]) -> str:
     lines = [
-        "| engine | customers | pipeline wall s | ingest s | processing s | raw rows | rows/s "
-        "| peak RSS MiB | comparable steps s | floor s | ratio to floor |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "First run: an empty lake (trains the identity and segment models). Steady: the "
+        "next daily run, on the first run's STAGE/ANALYTICS/SANDBOX (models stored), every "
+        "source ingested again in full (`steady_lake`).",
+        "",
+        "| engine | customers | run | pipeline wall s | ingest s | processing s | raw rows "
+        "| rows/s | peak RSS MiB | comparable steps s | floor s | ratio to floor |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in results:
+    rows = runs_of(results)
+    for r in rows:
         floor = r["floor"]
         assert isinstance(floor, dict)
+        rate = round(int(r["raw_rows"]) / float(r["wall_seconds"]))  # type: ignore[call-overload,arg-type]
         lines.append(
-            f"| {r['engine']} | {r['customers']:,} | {r['wall_seconds']} "
+            f"| {r['engine']} | {r['customers']:,} | {r['run']} | {r['wall_seconds']} "
             f"| {r.get('ingest_seconds', '–')} | {r.get('processing_seconds', '–')} "
-            f"| {r['raw_rows']:,} | {r['rows_per_second']:,} | {r['peak_rss_mib']:,} "
+            f"| {r['raw_rows']:,} | {rate:,} | {r['peak_rss_mib']:,} "
             f"| {r['comparable_seconds']} | {floor['seconds']} | {r['ratio_to_floor']} |"
         )
     top = ["", "Slowest steps per run (seconds):", ""]
-    for r in results:
+    for r in rows:
         steps = sorted(r["steps"], key=lambda s: -s["seconds"])[:6]  # type: ignore[index]
-        top.append(f"- {r['engine']} {r['customers']:,}: " + ", ".join(
+        top.append(f"- {r['engine']} {r['customers']:,} ({r['run']}): " + ", ".join(
             f"{s['step']} {s['seconds']}" for s in steps))
     hourly = ["", "Hourly run with a delta (bench/hourly_bench.py):", ""]
     hourly_results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("hourly-*.json"))]
     for h in hourly_results:
+        steady = (f", steady daily {h['steady_daily_wall_seconds']} s = "
+                  f"{h['hourly_to_steady_daily']:.0%}" if "hourly_to_steady_daily" in h else "")
         hourly.append(
             f"- {h['engine']} {h['customers']:,}: {h['delta_share']:.0%} delta "
             f"({h['crm_records_changed']} CRM records, {h['events_replayed']:,} events, "
             f"{h['customers_recomputed']:,} customers recomputed): hourly "
-            f"{h['hourly_wall_seconds']} s vs daily {h['daily_wall_seconds']} s "
-            f"= {h['hourly_to_daily']:.0%}")
+            f"{h['hourly_wall_seconds']} s vs first-run daily {h['daily_wall_seconds']} s "
+            f"= {h['hourly_to_daily']:.0%}{steady}")
     goals = ["", "Targets (issue 8):", "", *targets(results, hourly_results)]
     return "\n".join(lines + top + (hourly if len(hourly) > 3 else []) + goals) + "\n"
 
