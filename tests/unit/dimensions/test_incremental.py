@@ -178,7 +178,7 @@ def test_hourly_sessions_recompute_touched_sessions_only_and_equal_a_full_recomp
     ]
     assert hourly == full_recompute(settings, tmp_path, DAILY_CLICKS + HOURLY_CLICKS)
     # Touched: dev-a and dev-b (this run's devices), so every event but s-c's is read.
-    assert details == {"mode": "incremental", "sessions_recomputed": 5, "events_read": 7}
+    assert details == {"mode": "incremental", "devices_touched": 2, "events_read": 7}
 
 
 def test_rerunning_an_hourly_sessions_merge_gives_the_same_table(settings, lake, engine) -> None:
