@@ -118,7 +118,8 @@ def merge_touched_sessions(engine: Engine, model: Model, params: Mapping[str, ob
     holds every event of each session it produces; its rows replace the previous rows of
     those sessions and those devices' gap sessions (`<device>#<n>`, renumbered when an
     event arrives late). Every other previous row is kept: the result equals a full
-    recompute (tested). Returns (rows written, devices touched, events read).
+    recompute (tested). Returns (rows written, devices touched, events read); a run
+    that landed no event writes nothing and returns the table's rows.
     """
     for name in model.inputs:
         if engine.lake.exists(name):
@@ -130,6 +131,8 @@ def merge_touched_sessions(engine: Engine, model: Model, params: Mapping[str, ob
         touched = engine.materialize(devices, (
             f"select distinct device_id from {EVENTS_TABLE} "
             f"where device_id is not null and {landed_by(run_id)}"), "spark")
+        if not touched:  # no event this run: every session stays as it is
+            return engine.count(SESSIONS_TABLE), 0, 0
         engine.materialize(sessions, (
             f"select distinct e.session_id from {EVENTS_TABLE} e "
             f"left semi join {devices} d on e.device_id = d.device_id "

@@ -186,3 +186,11 @@ def test_rerunning_an_hourly_sessions_merge_gives_the_same_table(settings, lake,
     first, _ = sessions_after(settings, lake, engine, "hourly", DAILY_CLICKS + HOURLY_CLICKS)
     again, _ = sessions_after(settings, lake, engine, "hourly", DAILY_CLICKS + HOURLY_CLICKS)
     assert again == first
+
+
+def test_hourly_run_without_events_leaves_the_sessions_as_they_are(
+        settings, lake, duckdb_engine) -> None:
+    daily, _ = sessions_after(settings, lake, duckdb_engine, "daily", DAILY_CLICKS)
+    hourly, details = sessions_after(settings, lake, duckdb_engine, "hourly", DAILY_CLICKS)
+    assert (hourly, details) == (daily, {"mode": "incremental", "devices_touched": 0,
+                                         "events_read": 0})
