@@ -91,7 +91,7 @@ bench-identity: setup ## identity precision/recall/F1, id stability, time at 10k
 	$(PY) bench/identity_bench.py $(if $(FULL),--full,)
 
 .PHONY: bench bench-identity-reuse browser
-bench: setup ## daily + hourly (1% delta) pipeline on both engines at 10k/100k customers (FULL=1 adds 1M) vs hand-written floors -> bench/results/
+bench: setup ## daily (empty lake, then steady with stored models) + hourly (1% delta) on both engines at 10k/100k customers (FULL=1 adds 1M) vs hand-written floors -> bench/results/
 	$(PY) bench/run_bench.py $(if $(FULL),--large,)
 
 bench-identity-reuse: setup ## identity trained (weekly) vs with the stored model (daily), on a lake `make bench` built (ENGINE=spark, CUSTOMERS=100000 by default)
