@@ -55,22 +55,22 @@ def test_run_ids_carry_their_schedule() -> None:
         "hourly", "daily", "weekly"]
 
 
-def test_changes_list_the_customers_whose_records_this_run_landed(lake, duckdb_engine) -> None:
+def changes_after(lake, engine, a_file: str, b_file: str) -> list[dict[str, object]]:
+    """`int_customer_changes` of the hourly run, CRM-A and CRM-B staged from these files."""
     build(lake)
-    write_stage(lake, "crm_customers", [crm("CRM-A", True, HOURLY_FILE),
-                                        crm("CRM-B", True, DAILY_FILE)])
-    rows = run(duckdb_engine, "spark", "int_customer_changes",
+    write_stage(lake, "crm_customers", [crm("CRM-A", True, a_file), crm("CRM-B", True, b_file)])
+    return run(engine, "spark", "int_customer_changes",
                params={"logical_date": DAY, "run_id": "hourly-2026-11-25"})
+
+
+def test_changes_list_the_customers_whose_records_this_run_landed(lake, duckdb_engine) -> None:
+    rows = changes_after(lake, duckdb_engine, HOURLY_FILE, DAILY_FILE)
     assert [(r["customer_id"], r["change_sources"], r["changed_records"]) for r in rows] == [
         ("A", "crm", 1)]
 
 
 def test_changes_include_a_later_delivery_of_the_same_run(lake, duckdb_engine) -> None:
-    build(lake)
-    write_stage(lake, "crm_customers", [crm("CRM-A", True, HOURLY_FILE),
-                                        crm("CRM-B", True, HOURLY_FILE_2)])
-    rows = run(duckdb_engine, "spark", "int_customer_changes",
-               params={"logical_date": DAY, "run_id": "hourly-2026-11-25"})
+    rows = changes_after(lake, duckdb_engine, HOURLY_FILE, HOURLY_FILE_2)
     assert [r["customer_id"] for r in rows] == ["A", "B"]
 
 
