@@ -11,6 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DAY1, Demo, c360, copy_lake
 
+from c360.engine.duckdb_engine import DuckDBEngine
+from c360.lake import Lake
+from c360.models import load_model
+
 pytestmark = pytest.mark.xdist_group("demo-lake")
 RUN = f"hourly-{DAY1.isoformat()}"
 
@@ -54,12 +58,13 @@ def hourly(demo: Demo, tmp_path_factory: pytest.TempPathFactory):
                 "--logical-date", DAY1.isoformat(), lake=lake)
     assert done.returncode == 0, done.stderr[-3000:]
     manifest = json.loads((lake / "_runs" / RUN / "manifest.json").read_text())
-    step = next(s for s in manifest["steps"] if s["step"] == "stg_clickstream_events")
-    return lake, before, step, template["event_id"]
+    steps = {s["step"]: s for s in manifest["steps"]}
+    return lake, before, steps, template["event_id"]
 
 
 def test_hourly_conform_reads_only_the_runs_delivery(hourly) -> None:
-    _, _, step, _ = hourly
+    _, _, steps, _ = hourly
+    step = steps["stg_clickstream_events"]
     assert step["details"]["mode"] == "increment"
     assert (step["details"]["raw_files"], step["rows_in"]) == (1, 3)
     assert (step["rows_out"], step["rows_quarantined"]) == (2, 1)
@@ -78,3 +83,20 @@ def test_event_delivered_again_is_quarantined_as_already_staged(hourly) -> None:
     reasons = [e["_reason"] for e in _events(lake, "quarantine_clickstream_events")
                if e["event_id"] == resent_id]
     assert reasons == ["duplicate: event_id already staged from an earlier delivery"]
+
+
+def _sessions(lake: Path) -> list[dict[str, object]]:
+    rows = pq.read_table(lake / "analytics" / "fct_digital_sessions").to_pylist()
+    return sorted(rows, key=lambda r: str(r["session_key"]))
+
+
+def test_hourly_sessions_equal_a_full_recompute_over_the_same_events(hourly, tmp_path) -> None:
+    lake, _, steps, _ = hourly
+    # The two new events come from one device: only its sessions were recomputed.
+    assert (steps["fct_digital_sessions"]["details"]["mode"],
+            steps["fct_digital_sessions"]["details"]["devices_touched"]) == ("incremental", 1)
+    full = copy_lake(lake, tmp_path / "lake")
+    with DuckDBEngine(Lake.local(full)) as engine:
+        engine.run_model(load_model("spark", "fct_digital_sessions"),
+                         {"logical_date": DAY1, "run_id": f"daily-{DAY1.isoformat()}"})
+    assert _sessions(lake) == _sessions(full)
