@@ -99,9 +99,16 @@ def conform_dataset(engine: Engine, contract: Contract, files: list[str]) -> Con
     return ConformResult(contract.dataset, rows_in, staged, quarantined)
 
 
+def delivery_markers(run_id: str) -> tuple[str, str]:
+    """What the path of a file landed by `run_id` holds: RAW keeps its first delivery
+    under `.../run_id=<run>/`, a later one of the same run under `.../run_id=<run>.<n>/`
+    (`c360.ingest.landing.free_run_folder`)."""
+    return f"/run_id={run_id}/", f"/run_id={run_id}."
+
+
 def delivered_by(files: list[str], run_id: str) -> list[str]:
-    """The files of deliveries landed by `run_id` (`.../run_id=<run>/` or `run_id=<run>.<n>/`)."""
-    own = (f"/run_id={run_id}/", f"/run_id={run_id}.")
+    """The files of deliveries landed by `run_id` (see `delivery_markers`)."""
+    own = delivery_markers(run_id)
     return [f for f in files if any(marker in f for marker in own)]
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from c360.conform.run import delivery_markers
 from c360.engine import Engine
 from c360.models import Model, load_model
 from c360.pipeline.context import StepContext, StepResult
@@ -27,14 +28,10 @@ EVENTS_TABLE = "stg_clickstream_events"
 
 
 def landed_by(run_id: str, column: str = "_source_file") -> str:
-    """Spark SQL: `column` (a raw file path) is a file a delivery of `run_id` landed.
-
-    RAW keeps each delivery under `.../run_id=<run_id>/`, a later delivery of the same
-    run under `.../run_id=<run_id>.<n>/` (`c360.conform.run.delivered_by` picks the same).
-    """
-    quoted = run_id.replace("'", "''")
-    return (f"(instr({column}, '/run_id={quoted}/') > 0 "
-            f"or instr({column}, '/run_id={quoted}.') > 0)")
+    """Spark SQL: `column` (a raw file path) is a file a delivery of `run_id` landed: it
+    holds one of `c360.conform.run.delivery_markers` (as `delivered_by` checks in Python)."""
+    quoted = [marker.replace("'", "''") for marker in delivery_markers(run_id)]
+    return "(" + " or ".join(f"instr({column}, '{marker}') > 0" for marker in quoted) + ")"
 
 
 def merge_changed_customers(
@@ -51,9 +48,7 @@ def merge_changed_customers(
     the new value. Returns the number of rows written.
     """
     table = model.table
-    for name in model.inputs:
-        if engine.lake.exists(name):
-            engine.register_table(name)
+    engine.register_inputs(model)
     engine.register_table(CHANGES_TABLE)
     engine.register_table(table)
     fresh = f"fresh_{table}"
@@ -121,9 +116,7 @@ def merge_touched_sessions(engine: Engine, model: Model, params: Mapping[str, ob
     recompute (tested). Returns (rows written, devices touched, events read); a run
     that landed no event writes nothing and returns the table's rows.
     """
-    for name in model.inputs:
-        if engine.lake.exists(name):
-            engine.register_table(name)
+    engine.register_inputs(model)
     engine.register_table(SESSIONS_TABLE)
     devices, sessions = "touched_devices", "touched_sessions"
     scope, fresh = "touched_session_events", f"fresh_{SESSIONS_TABLE}"

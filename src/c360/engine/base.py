@@ -278,12 +278,18 @@ class Engine(ABC):
         return data.num_rows
 
     @final
-    def run_model(self, model: Model, params: Mapping[str, object] | None = None,
-                  partition: Mapping[str, str] | None = None) -> int:
-        """Register the model's inputs that exist as lake tables, then write its table."""
+    def register_inputs(self, model: Model) -> None:
+        """Expose every input of `model` that exists as a lake table under its own name
+        (an input that is a session view, made by the caller, is left as it is)."""
         for name in model.inputs:
             if self.lake.exists(name):
                 self.register_table(name)
+
+    @final
+    def run_model(self, model: Model, params: Mapping[str, object] | None = None,
+                  partition: Mapping[str, str] | None = None) -> int:
+        """Register the model's inputs that exist as lake tables, then write its table."""
+        self.register_inputs(model)
         return self.write_table(
             model.table, model.render(self.dialect, params), self.dialect, partition
         )
