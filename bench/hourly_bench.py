@@ -20,7 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from run_bench import DATA, LOGICAL_DATE, RESULTS, crm_api_served, measured
+from run_bench import DATA, LOGICAL_DATE, RESULTS, SQL_CACHE, crm_api_served, measured
 
 
 def crm_delta(sources: Path, target: Path, share: float) -> int:
@@ -80,7 +80,8 @@ def run_hourly(engine: str, customers: int, share: float = 0.01) -> dict[str, ob
             [sys.executable, "-m", "c360.cli", "run", "--schedule", "hourly", "--sources",
              str(work / "sources"), "--logical-date", LOGICAL_DATE],
             env={"C360_ENGINE": engine, "C360_LAKE_ROOT": str(work / "lake"),
-                 "C360_CRM_API_URL": crm_api_url, "C360_LOG_LEVEL": "WARNING"},
+                 "C360_CRM_API_URL": crm_api_url, "C360_LOG_LEVEL": "WARNING",
+                 "C360_SQL_CACHE_DIR": str(SQL_CACHE)},
         )
     manifest = json.loads((work / "lake" / "_runs" / "latest.json").read_text())
     recomputed = next((s["details"].get("customers_recomputed") for s in manifest["steps"]

@@ -14,7 +14,8 @@ ingest (`raw_*` steps: sources → RAW) and processing (RAW → profile). That f
 trains the identity and segment models, which a daily run does not do (the weekly run
 re-trains them), so a second, steady daily run follows on the first run's STAGE,
 ANALYTICS and SANDBOX with RAW emptied (`steady_lake`): the models and registry are
-stored, every source is ingested again in full. Both are reported. The hourly
+stored, every source is ingested again in full, and the SQL the first run compiled
+is kept (`SQL_CACHE`). Both are reported. The hourly
 benchmark (`hourly_bench.py`: a 1% delta on a copy of the first run's lake) follows.
 The reference floors (`floor_duckdb.py`, `floor_pyspark.py`) then
 run over the same landed raw files, and each engine's time on the comparable steps
@@ -46,6 +47,10 @@ BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 DATA = BENCH / ".data"
 LOGICAL_DATE = "2026-11-25"
+SQL_CACHE = DATA / "sql-cache"
+"""The runs' compiled-SQL cache (`C360_SQL_CACHE_DIR`, `c360.sql_cache`): emptied before
+each first run, which so compiles its SQL as a first run does; the steady and hourly
+runs find it filled, as every later run of a deployment does."""
 COMPARABLE = (
     "stg_core_banking_customers", "stg_core_banking_accounts", "stg_core_banking_transactions",
     "stg_clickstream_events", "fct_transactions_monthly", "fct_digital_sessions",
@@ -132,7 +137,7 @@ def daily_run(engine: str, lake: Path, sources: Path, dsn: str
              "--logical-date", LOGICAL_DATE, "--schedule", "daily"],
             env={"C360_ENGINE": engine, "C360_LAKE_ROOT": str(lake),
                  "C360_CORE_BANKING_DSN": dsn, "C360_CRM_API_URL": crm_api_url,
-                 "C360_LOG_LEVEL": "WARNING"},
+                 "C360_LOG_LEVEL": "WARNING", "C360_SQL_CACHE_DIR": str(SQL_CACHE)},
         )
     manifest = json.loads((lake / "_runs" / "latest.json").read_text())
     steps = [
@@ -180,7 +185,7 @@ def step_figures(steps: list[dict[str, object]], floor_seconds: float) -> dict[s
 def run_engine(engine: str, customers: int, sources: Path, dsn: str) -> dict[str, object]:
     """The first daily run (empty lake), its floor, then the steady daily run."""
     lake = DATA / f"lake-{engine}-{customers}"
-    subprocess.run(["rm", "-rf", str(lake)], check=True)
+    subprocess.run(["rm", "-rf", str(lake), str(SQL_CACHE)], check=True)
     print(f"{engine} pipeline at {customers:,} customers (first run, empty lake) …", flush=True)
     seconds, peak, steps, identity = daily_run(engine, lake, sources, dsn)
     floor_script = "floor_duckdb.py" if engine == "duckdb" else "floor_pyspark.py"

@@ -58,6 +58,10 @@ class Settings:
     """libpq URL of the core-banking database (`C360_CORE_BANKING_DSN`); unset = simulate it."""
     log_level: str = "INFO"
     """Level of the JSON logs on stderr (`C360_LOG_LEVEL`: DEBUG, INFO, WARNING, ERROR)."""
+    sql_cache_dir: Path | None = field(default_factory=lambda: _default_sql_cache_dir())
+    """Where a run keeps the SQL it compiled, for the next run (`C360_SQL_CACHE_DIR`;
+    default `$XDG_CACHE_HOME/c360/sql`, else `~/.cache/c360/sql`; empty = keep nothing
+    between runs). See `c360.sql_cache`."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -86,6 +90,9 @@ class Settings:
             values["core_banking_dsn"] = env["C360_CORE_BANKING_DSN"]
         if env.get("C360_LOG_LEVEL"):
             values["log_level"] = env["C360_LOG_LEVEL"].upper()
+        if "C360_SQL_CACHE_DIR" in env:
+            cache = env["C360_SQL_CACHE_DIR"].strip()
+            values["sql_cache_dir"] = Path(cache) if cache else None
         values.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
@@ -117,6 +124,11 @@ class Settings:
         new = replace(self, **changes)  # type: ignore[arg-type]
         new.validate()
         return new
+
+
+def _default_sql_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "c360" / "sql"
 
 
 def _int(name: str, raw: str) -> int:

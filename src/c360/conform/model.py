@@ -21,6 +21,7 @@ import re
 from sqlglot import exp, parse_one
 
 from c360.contracts import Column, Contract
+from c360.sql_cache import compiled
 
 SPARK = "spark"
 
@@ -229,7 +230,13 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
     """The conform model for `contract` as Spark SQL, for an engine of `target_dialect`.
 
     The text is Spark SQL (what the Glue job runs); the DuckDB engine transpiles it.
+    Built once per contract and kept (`c360.sql_cache`).
     """
+    return compiled("conform_sql", (repr(contract), raw_view, target_dialect),
+                    lambda: _conform_sql(contract, raw_view, target_dialect))
+
+
+def _conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
     raw_cols = [
         exp.alias_(_raw_text(contract, c, target_dialect), f"_raw_{c.name}")
         for c in contract.columns

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from c360.lake import Lake, commit_dir, staging_dir_for
 from c360.models import Model
+from c360.sql_cache import compiled
 
 if TYPE_CHECKING:
     from c360.config import Settings
@@ -301,11 +302,14 @@ class Engine(ABC):
 
     @final
     def transpile(self, sql: str, dialect: str | None) -> str:
+        """`sql` from `dialect` into this engine's (kept: `c360.sql_cache`)."""
         import sqlglot
 
         if dialect is None or dialect == self.dialect:
             return sql
-        return sqlglot.transpile(sql, read=dialect, write=self.dialect)[0]
+        target = self.dialect
+        return compiled("transpile", (dialect, target, sql),
+                        lambda: sqlglot.transpile(sql, read=dialect, write=target)[0])
 
     def _guard(self, table: str, sql: str, action: Callable[[], T]) -> T:
         try:
@@ -331,13 +335,22 @@ def hoist_materialized_ctes(sql: str, dialect: str, table: str, hoist: bool = Tr
     joins too). Returns `[(view, query), ...]` in dependency order, each to be computed
     once as a view named `<table>__<cte>`, and the rest of the query reading those views.
     With `hoist=False` nothing is split out and the hints are dropped instead. A query
-    without such CTEs comes back unchanged.
+    without such CTEs comes back unchanged. The split is kept (`c360.sql_cache`).
     """
+    if "materialized" not in sql.lower():
+        return [], sql
+    hoisted, rest = compiled(
+        "hoist_materialized_ctes", (dialect, table, str(hoist), sql),
+        lambda: _hoisted(sql, dialect, table, hoist),
+        decode=lambda stored: ([tuple(pair) for pair in stored[0]], stored[1]))
+    return [(view, query) for view, query in hoisted], rest
+
+
+def _hoisted(sql: str, dialect: str, table: str, hoist: bool
+             ) -> tuple[list[tuple[str, str]], str]:
     import sqlglot
     from sqlglot import exp
 
-    if "materialized" not in sql.lower():
-        return [], sql
     tree = sqlglot.parse_one(sql, read=dialect)
     with_ = tree.args.get("with_")
     if with_ is None or not any(c.args.get("materialized") for c in with_.expressions):

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from c360 import sql_cache
 from c360.config import Settings
 from c360.contracts import load_contracts
 from c360.engine import create_engine
@@ -85,6 +86,7 @@ def run_pipeline(
     lock (waiting up to `lock_timeout` seconds, then refusing with `LockHeld`) and
     first finishes any erasure a crash left pending, so no step sees an erased person.
     """
+    sql_cache.configure(settings.sql_cache_dir)
     lake = Lake.local(settings.lake_root)
     lake.root.mkdir(parents=True, exist_ok=True)
     lock = local_lock(lake.root, lock_name(settings.environment, logical_date))
