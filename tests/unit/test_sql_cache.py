@@ -9,8 +9,8 @@ import pytest
 
 from c360 import sql_cache
 from c360.config import Settings
-from c360.contracts import load_contracts
 from c360.conform.model import _conform_sql, conform_sql
+from c360.contracts import load_contracts
 from c360.engine.base import _hoisted, hoist_materialized_ctes
 from c360.models import MODEL_DIALECTS, Model, bind, load_model
 from c360.resources import resource_dir, sql_dir
