@@ -73,7 +73,7 @@ def compiled(kind: str, inputs: Sequence[str], compute: Callable[[], T],
         digest.update(b"\0" + part.encode("utf-8"))
     key = digest.hexdigest()
     if key in _memory:
-        return _memory[key]  # type: ignore[no-any-return]
+        return _memory[key]
     value: T | None = None
     path = _directory / key[:2] / f"{key}.json" if _directory is not None else None
     if path is not None:
