@@ -273,3 +273,24 @@ def test_spark_jdbc_extract_lands_the_same_rows_as_the_copy_extract(bank, tmp_pa
     finally:
         spark.stop()
         os.environ.pop("PYSPARK_GATEWAY_SECRET", None)
+
+
+@pytest.mark.parametrize("table", ["customers", "accounts", "products", "transactions"])
+def test_extract_lands_exactly_the_text_each_value_casts_to(bank, tmp_path, table):
+    """Columns read without a cast (COPY's own text) land as `::text` of every value."""
+    raw = tmp_path / "raw"
+    _extract(bank, table, raw, "r1")
+    columns = list(dict.fromkeys(c.source for c in CONTRACTS[f"core_banking_{table}"].columns))
+    landed = [
+        dict(zip(columns, row, strict=True))
+        for path in sorted((raw / "core_banking" / table).rglob("part-*.parquet"))
+        for row in zip(*pq.read_table(path, columns=columns).to_pydict().values(), strict=True)
+    ]
+    with psycopg.connect(bank) as conn:
+        cast = conn.execute(
+            f"select {', '.join(f'{c}::text' for c in columns)} from core_banking.{table}"
+        ).fetchall()
+    key = columns[0]
+    assert sorted(landed, key=lambda r: r[key]) == sorted(
+        (dict(zip(columns, row, strict=True)) for row in cast), key=lambda r: r[key])
+    assert len(landed) == len(cast) > 0
