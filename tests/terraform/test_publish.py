@@ -112,3 +112,18 @@ def test_publish_puts_each_file_under_its_key_and_leaves_the_version_marker_out(
         f"wheel/{VERSION}/c360-0.1.0-py3-none-any.whl": b"wheel/c360-0.1.0-py3-none-any.whl",
     }
     assert written == sorted(puts)
+
+
+def test_every_artifact_the_layout_expects_has_its_source_in_the_repository(
+        tmp_path: Path) -> None:
+    """What Terraform deploys is what `make build` can make: a job script or Lambda the
+    layout names but the repository lacks would only fail when AWS runs it."""
+    dist_keys: dict[str, str] = _layout("local.dist_keys", tmp_path)
+    sources = {
+        relative: (ROOT / "lambdas" / Path(relative).stem / "handler.py"
+                   if relative.startswith("lambdas/") else ROOT / relative)
+        for relative in dist_keys if not relative.startswith("wheel/")
+    }
+    assert "jobs/glue/sandbox_export.py" in sources
+    assert [relative for relative, source in sorted(sources.items())
+            if not source.is_file()] == []
