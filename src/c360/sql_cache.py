@@ -13,10 +13,12 @@ that computes it, so it is kept:
   named by the SHA-256 of its kind, its inputs and a fingerprint of the code, the
   SHA-256 of every `c360` source file plus the sqlglot version. Changed SQL, a changed
   contract, changed c360 code or another sqlglot gives another name, so a stale entry
-  is never read; old files are only garbage and the directory can be deleted at any
-  time. Files are written to a temporary name and renamed, so concurrent runs never
-  read half a file; a directory that cannot be written is not an error (the result is
-  then computed each run, as without a cache).
+  is never read. Files sit under a folder per code fingerprint (a generation); the
+  first result a process writes deletes the other generations untouched for
+  `STALE_GENERATION_DAYS`, so the directory does not grow with every code change. It
+  can be deleted at any time. Files are written to a temporary name and renamed, so
+  concurrent runs never read half a file; a directory that cannot be written is not an
+  error (the result is then computed each run, as without a cache).
 """
 
 from __future__ import annotations
@@ -24,16 +26,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+GENERATION_CHARS = 16
+"""Results live under `<directory>/<first characters of the fingerprint>/`: a generation."""
+STALE_GENERATION_DAYS = 7
+
 _memory: dict[str, Any] = {}
 _directory: Path | None = None
 _fingerprint: str | None = None
+_pruned = False
+_marked = False
 
 
 def configure(directory: Path | None) -> None:
@@ -75,7 +85,11 @@ def compiled(kind: str, inputs: Sequence[str], compute: Callable[[], T],
     if key in _memory:
         return _memory[key]
     value: T | None = None
-    path = _directory / key[:2] / f"{key}.json" if _directory is not None else None
+    path = None
+    if _directory is not None:
+        generation = _directory / fingerprint()[:GENERATION_CHARS]
+        path = generation / key[:2] / f"{key}.json"
+        _mark_used(generation)
     if path is not None:
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
@@ -87,8 +101,39 @@ def compiled(kind: str, inputs: Sequence[str], compute: Callable[[], T],
         value = compute()
         if path is not None:
             _write(path, value)
+            _prune_once(path.parents[1])
     _memory[key] = value
     return value
+
+
+def _mark_used(generation: Path) -> None:
+    """Touch this generation's folder once per process: its age is its last use."""
+    global _marked
+    if _marked:
+        return
+    _marked = True
+    try:
+        os.utime(generation)
+    except OSError:
+        pass  # not created yet: its first write creates it
+
+
+def _prune_once(generation: Path) -> None:
+    """Delete the other generations (other c360 code or sqlglot) unused for
+    `STALE_GENERATION_DAYS`, once per process: the directory holds what current code
+    reads, plus what a recent other checkout or version may still run with."""
+    global _pruned
+    if _pruned:
+        return
+    _pruned = True
+    cutoff = time.time() - STALE_GENERATION_DAYS * 86_400
+    try:
+        siblings = [p for p in generation.parent.iterdir() if p.is_dir() and p != generation]
+        for sibling in siblings:
+            if sibling.stat().st_mtime < cutoff:
+                shutil.rmtree(sibling, ignore_errors=True)
+    except OSError:
+        return
 
 
 def _write(path: Path, value: object) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -20,14 +22,25 @@ from c360.resources import resource_dir, sql_dir
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache directory, and a process that has computed nothing yet."""
     directory = tmp_path / "sql-cache"
-    monkeypatch.setattr(sql_cache, "_memory", {})
     monkeypatch.setattr(sql_cache, "_directory", directory)
+    _new_process(monkeypatch)
     return directory
 
 
 def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a next run starts with: the directory, nothing in memory."""
     monkeypatch.setattr(sql_cache, "_memory", {})
+    monkeypatch.setattr(sql_cache, "_pruned", False)
+    monkeypatch.setattr(sql_cache, "_marked", False)
+
+
+def _aged(folder: Path, days: float) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "ab").mkdir()
+    (folder / "ab" / "ab12.json").write_text('"SELECT 1"')
+    stamp = time.time() - days * 86_400
+    os.utime(folder, (stamp, stamp))
+    return folder
 
 
 def test_a_result_computed_once_is_read_back_by_the_next_process(
@@ -142,3 +155,24 @@ def test_the_default_cache_directory_is_the_users_cache(monkeypatch: pytest.Monk
                                                         tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert Settings().sql_cache_dir == tmp_path / "c360" / "sql"
+
+
+def test_other_code_generations_unused_for_a_week_are_deleted_by_the_first_write(
+        cache: Path) -> None:
+    old = _aged(cache / "0123456789abcdef", days=8)
+    recent = _aged(cache / "fedcba9876543210", days=1)
+    sql_cache.compiled("transpile", ("a",), lambda: "computed")
+    current = cache / sql_cache.fingerprint()[:sql_cache.GENERATION_CHARS]
+    assert sorted(p.name for p in cache.iterdir()) == sorted([current.name, recent.name])
+    assert not old.exists()
+
+
+def test_a_generation_only_read_from_counts_as_used(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sql_cache.compiled("transpile", ("a",), lambda: "computed")
+    current = cache / sql_cache.fingerprint()[:sql_cache.GENERATION_CHARS]
+    week_ago = time.time() - 7 * 86_400
+    os.utime(current, (week_ago, week_ago))
+    _new_process(monkeypatch)
+    assert sql_cache.compiled("transpile", ("a",), lambda: "again") == "computed"
+    assert current.stat().st_mtime > time.time() - 60
