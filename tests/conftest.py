@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,22 @@ import pytest
 from c360.config import Settings
 from c360.engine.duckdb_engine import DuckDBEngine
 from c360.lake import Lake
+
+_SQL_CACHE: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' compiled-SQL cache is their own (every test lake's paths make entries
+    of their own): one folder per test process, shared by the `c360` commands it
+    starts, removed when the process ends; the user's cache is never touched."""
+    global _SQL_CACHE
+    _SQL_CACHE = Path(tempfile.mkdtemp(prefix="c360-test-sql-cache-"))
+    os.environ["C360_SQL_CACHE_DIR"] = str(_SQL_CACHE)  # `Settings()`'s default too
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SQL_CACHE is not None:
+        shutil.rmtree(_SQL_CACHE, ignore_errors=True)
 
 
 @pytest.fixture

@@ -126,7 +126,11 @@ class Settings:
         return new
 
 
-def _default_sql_cache_dir() -> Path:
+def _default_sql_cache_dir() -> Path | None:
+    """`C360_SQL_CACHE_DIR` (empty: None), else the user's cache folder."""
+    configured = os.environ.get("C360_SQL_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured.strip() else None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "c360" / "sql"
 

@@ -153,8 +153,13 @@ def test_the_cache_directory_comes_from_the_environment(tmp_path: Path) -> None:
 
 def test_the_default_cache_directory_is_the_users_cache(monkeypatch: pytest.MonkeyPatch,
                                                         tmp_path: Path) -> None:
+    monkeypatch.delenv("C360_SQL_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert Settings().sql_cache_dir == tmp_path / "c360" / "sql"
+    monkeypatch.setenv("C360_SQL_CACHE_DIR", str(tmp_path / "mine"))
+    assert Settings().sql_cache_dir == tmp_path / "mine"
+    monkeypatch.setenv("C360_SQL_CACHE_DIR", "")
+    assert Settings().sql_cache_dir is None
 
 
 def test_other_code_generations_unused_for_a_week_are_deleted_by_the_first_write(

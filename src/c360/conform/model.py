@@ -17,6 +17,8 @@ JSON" — is chosen per target dialect in `_json_is_valid`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 
 from sqlglot import exp, parse_one
 
@@ -232,7 +234,9 @@ def conform_sql(contract: Contract, raw_view: str, target_dialect: str) -> str:
     The text is Spark SQL (what the Glue job runs); the DuckDB engine transpiles it.
     Built once per contract and kept (`c360.sql_cache`).
     """
-    return compiled("conform_sql", (repr(contract), raw_view, target_dialect),
+    # Keyed by what the query is built from: the contract, not where its file lies.
+    content = replace(contract, path=Path(contract.path.name))
+    return compiled("conform_sql", (repr(content), raw_view, target_dialect),
                     lambda: _conform_sql(contract, raw_view, target_dialect))
 
 
