@@ -72,6 +72,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     return Demo(workdir, done.stdout, done.stderr)
 
 
+def upload_folder(s3: object, bucket: str, folder: Path) -> int:
+    """Put every file under `folder` (dot-folders left out) into `bucket`, keyed by its
+    relative path, as a layer's files land in its bucket; returns how many."""
+    count = 0
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not any(p.startswith(".") for p in relative.parts):
+            s3.put_object(Bucket=bucket, Key=relative.as_posix(),  # type: ignore[attr-defined]
+                          Body=path.read_bytes())
+            count += 1
+    return count
+
+
 def copy_lake(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, symlinks=True)
     return target

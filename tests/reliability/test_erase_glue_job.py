@@ -5,26 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, Demo, customer_ids_of, source_records, well_known_person
+from conftest import REPO, Demo, customer_ids_of, source_records, upload_folder, well_known_person
 from pii import scan_objects
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("demo-lake")]
 
 LAYERS = ("raw", "stage", "analytics", "sandbox")
-
-
-def _upload(s3: Any, bucket: str, folder: Path) -> int:
-    count = 0
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and not any(p.startswith(".") for p in relative.parts):
-            s3.put_object(Bucket=bucket, Key=relative.as_posix(), Body=path.read_bytes())
-            count += 1
-    return count
 
 
 def _objects(s3: Any, bucket: str) -> list[tuple[str, bytes]]:
@@ -46,8 +35,8 @@ def aws_lake(demo: Demo, aws_env, unique_name: str) -> dict[str, Any]:  # noqa: 
     for layer, bucket in buckets.items():
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        _upload(s3, bucket, demo.lake / layer)
-        _upload(s3, bucket, demo.lake / layer)  # yesterday's copies live on as old versions
+        upload_folder(s3, bucket, demo.lake / layer)
+        upload_folder(s3, bucket, demo.lake / layer)  # yesterday's copies live on as old versions
     table = f"{unique_name}-profiles"
     dynamodb.create_table(**table_definition(table))
     load_profiles(table, read_profiles(str(demo.lake / "analytics" / "c360_customer_profile")),

@@ -13,13 +13,12 @@ import json
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import DAY1, REPO, Demo
+from conftest import DAY1, REPO, Demo, upload_folder
 from pii import population, scan_objects
 
 from c360.config import Settings
@@ -47,16 +46,6 @@ TRANSACTIONS_COLUMNS = [
     {"Name": "first_booked_at", "Type": "timestamp"},
     {"Name": "last_booked_at", "Type": "timestamp"},
 ]
-
-
-def _upload(s3: Any, bucket: str, folder: Path) -> int:
-    count = 0
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and not any(p.startswith(".") for p in relative.parts):
-            s3.put_object(Bucket=bucket, Key=relative.as_posix(), Body=path.read_bytes())
-            count += 1
-    return count
 
 
 def _keys(s3: Any, bucket: str, prefix: str = "") -> list[str]:
@@ -87,7 +76,7 @@ def sandbox_aws(demo: Demo, aws_env, unique_name: str) -> dict[str, Any]:  # noq
     buckets = {layer: f"{unique_name}-{layer}" for layer in ("analytics", "sandbox")}
     for bucket in buckets.values():
         s3.create_bucket(Bucket=bucket)
-    assert _upload(s3, buckets["analytics"], demo.lake / "analytics") > 0
+    assert upload_folder(s3, buckets["analytics"], demo.lake / "analytics") > 0
     # What Spark and Athena leave beside the data: never read as rows.
     s3.put_object(Bucket=buckets["analytics"], Key="fct_transactions_monthly/_SUCCESS", Body=b"")
     s3.put_object(Bucket=buckets["analytics"], Key=f"{PROFILE}/snapshot_date=2026-11-25/_SUCCESS",
