@@ -91,8 +91,7 @@ class Settings:
         if env.get("C360_LOG_LEVEL"):
             values["log_level"] = env["C360_LOG_LEVEL"].upper()
         if "C360_SQL_CACHE_DIR" in env:
-            cache = env["C360_SQL_CACHE_DIR"].strip()
-            values["sql_cache_dir"] = Path(cache) if cache else None
+            values["sql_cache_dir"] = _default_sql_cache_dir(env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
@@ -126,12 +125,14 @@ class Settings:
         return new
 
 
-def _default_sql_cache_dir() -> Path | None:
-    """`C360_SQL_CACHE_DIR` (empty: None), else the user's cache folder."""
-    configured = os.environ.get("C360_SQL_CACHE_DIR")
+def _default_sql_cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
+    """`C360_SQL_CACHE_DIR` of `env` (default: the process environment; empty: None),
+    else the user's cache folder."""
+    env = os.environ if env is None else env
+    configured = env.get("C360_SQL_CACHE_DIR")
     if configured is not None:
-        return Path(configured) if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(configured.strip()) if configured.strip() else None
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "c360" / "sql"
 
 
