@@ -56,3 +56,10 @@ def test_column_types_agree_on_both_engines(duckdb_run, spark_run) -> None:
             mismatched[name] = {c: (types[0].get(c), types[1].get(c))
                                 for c in types[0] if types[0].get(c) != types[1].get(c)}
     assert mismatched == {}
+
+
+def test_the_spark_run_leaves_athena_and_glue_python_steps_to_duckdb(spark_run) -> None:
+    ran_on = {(s.kind, s.engine) for s in spark_run[1].steps}
+
+    assert ran_on == {("lambda", "spark"), ("glue_spark", "spark"), ("emr_spark", "spark"),
+                      ("emr_hive", "spark"), ("athena", "duckdb"), ("glue_python", "duckdb")}

@@ -392,10 +392,12 @@ def _hoisted(sql: str, dialect: str, table: str, hoist: bool
     return hoisted, tree.sql(dialect=dialect)
 
 
-def create_engine(settings: Settings, lake: Lake | None = None) -> Engine:
-    """The engine named by settings; Spark is imported only when asked for."""
+def create_engine(settings: Settings, lake: Lake | None = None, name: str | None = None
+                  ) -> Engine:
+    """The engine `name` (default: the one settings select); Spark is imported only when
+    asked for."""
     lake = lake or Lake.local(settings.lake_root)
-    if settings.engine == "duckdb":
+    if (name or settings.engine) == "duckdb":
         from c360.engine.duckdb_engine import DuckDBEngine
 
         return DuckDBEngine(lake, settings.threads)

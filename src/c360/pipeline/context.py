@@ -26,6 +26,8 @@ class StepContext:
     settings: Settings
     lake: Lake
     engine: Engine
+    """The local engine for the step being run (the runner sets it per step kind:
+    `c360.pipeline.definition.local_engine`)."""
     contracts: dict[str, Contract]
     run_id: str
     logical_date: date

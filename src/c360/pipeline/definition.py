@@ -4,14 +4,18 @@ This one list drives the local runner (dependency order, progress, manifest)
 and the Step Functions generator (one task per step, by `kind`). A step's
 `kind` says which AWS engine runs it (ARCHITECTURE §2):
 
-| kind          | AWS                          | local                                  |
-|---------------|------------------------------|----------------------------------------|
-| `lambda`      | a Lambda function            | the same handler code, in-process      |
-| `glue_spark`  | a Glue 5.0 Spark job         | the selected engine (DuckDB or Spark)  |
-| `glue_python` | a Glue Python shell job      | plain Python                           |
-| `emr_spark`   | an EMR Serverless Spark step | the selected engine                    |
-| `emr_hive`    | an EMR Serverless Hive step  | the selected engine (HiveQL transpiled)|
-| `athena`      | Athena CTAS / INSERT         | the selected engine (Trino transpiled) |
+| kind          | AWS                          | local                                       |
+|---------------|------------------------------|---------------------------------------------|
+| `lambda`      | a Lambda function            | the same handler code, in-process           |
+| `glue_spark`  | a Glue 5.0 Spark job         | the selected engine (DuckDB or Spark)       |
+| `glue_python` | a Glue Python shell job      | plain Python; tables read/written by DuckDB |
+| `emr_spark`   | an EMR Serverless Spark step | the selected engine                         |
+| `emr_hive`    | an EMR Serverless Hive step  | the selected engine (HiveQL transpiled)     |
+| `athena`      | Athena CTAS / INSERT         | DuckDB (Trino transpiled by sqlglot)        |
+
+Only the kinds Spark runs in AWS follow `C360_ENGINE` (`local_engine`): Athena's
+local stand-in is DuckDB (ARCHITECTURE §2), and a Glue Python shell job has no
+Spark, so neither runs on local Spark when the Spark engine is selected.
 """
 
 from __future__ import annotations
@@ -29,6 +33,20 @@ Schedule = Literal["hourly", "daily", "weekly"]
 SCHEDULES: tuple[Schedule, ...] = ("hourly", "daily", "weekly")
 ALL: frozenset[Schedule] = frozenset(SCHEDULES)
 DAILY_UP: frozenset[Schedule] = frozenset({"daily", "weekly"})
+SPARK_KINDS: frozenset[StepKind] = frozenset({"glue_spark", "emr_spark", "emr_hive"})
+"""The kinds that run on Spark in AWS (Glue, EMR): locally on the selected engine."""
+
+
+def local_engine(kind: StepKind, selected: str) -> str:
+    """The local engine that runs a step of `kind` when `selected` (C360_ENGINE) is chosen.
+
+    Spark kinds run on the selected engine; Athena (Trino) and Glue Python shell steps
+    always on DuckDB, their local stand-in; a Lambda step needs no engine and gets the
+    selected one.
+    """
+    if kind in SPARK_KINDS or kind == "lambda":
+        return selected
+    return "duckdb"
 
 
 @dataclass(frozen=True)

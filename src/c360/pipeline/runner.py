@@ -20,11 +20,17 @@ from pathlib import Path
 from c360 import sql_cache
 from c360.config import Settings
 from c360.contracts import load_contracts
-from c360.engine import create_engine
+from c360.engine import Engine, create_engine
 from c360.lake import Lake
 from c360.locking import local_lock, lock_name, run_lock
 from c360.pipeline.context import StepContext, StepResult
-from c360.pipeline.definition import Schedule, Step, steps_for, topological_order
+from c360.pipeline.definition import (
+    Schedule,
+    Step,
+    local_engine,
+    steps_for,
+    topological_order,
+)
 from c360.pipeline.scope import RunScope
 from c360.pipeline.steps import build_steps
 from c360.privacy.erase import Targets, apply_pending
@@ -36,6 +42,8 @@ log = logging.getLogger("c360.pipeline")
 class StepRecord:
     step: str
     kind: str
+    engine: str
+    """The local engine that ran it (`c360.pipeline.definition.local_engine`)."""
     status: str
     rows_in: int
     rows_out: int
@@ -120,13 +128,19 @@ def _run_steps(settings: Settings, lake: Lake, logical_date: date, sources_dir: 
     # the previous attempt's manifest claiming outputs it is replacing.
     (lake.root / "_runs" / run_id / "manifest.json").unlink(missing_ok=True)
     work_dir = lake.root / "_work" / run_id
-    # The run scope (e.g. the simulated core-banking database) ends with the run, failed or not.
-    with create_engine(settings, lake) as engine, RunScope() as scope:
-        ctx = StepContext(settings, lake, engine, contracts, run_id, logical_date, sources_dir,
-                          work_dir, run_scope=scope)
+    # The run scope (the engines, the simulated core-banking database) ends with the run,
+    # failed or not.
+    with RunScope() as scope:
+
+        def engine(name: str) -> Engine:
+            return scope.shared(f"engine:{name}", lambda: create_engine(settings, lake, name))
+
+        ctx = StepContext(settings, lake, engine(settings.engine), contracts, run_id,
+                          logical_date, sources_dir, work_dir, run_scope=scope)
         for index, step in enumerate(steps):
             if on_step:
                 on_step(step, index, len(steps))
+            ctx.engine = engine(local_engine(step.kind, settings.engine))
             started = time.perf_counter()
             log.info("step started", extra={"run_id": run_id, "step": step.name})
             try:
@@ -136,9 +150,9 @@ def _run_steps(settings: Settings, lake: Lake, logical_date: date, sources_dir: 
                 raise
             seconds = round(time.perf_counter() - started, 3)
             manifest.steps.append(StepRecord(
-                step=step.name, kind=step.kind, status="succeeded", rows_in=result.rows_in,
-                rows_out=result.rows_out, rows_quarantined=result.rows_quarantined,
-                seconds=seconds, details=result.details,
+                step=step.name, kind=step.kind, engine=ctx.engine.name, status="succeeded",
+                rows_in=result.rows_in, rows_out=result.rows_out,
+                rows_quarantined=result.rows_quarantined, seconds=seconds, details=result.details,
             ))
             log.info("step finished", extra={"run_id": run_id, "step": step.name,
                                              "rows_out": result.rows_out, "seconds": seconds})
