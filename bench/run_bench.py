@@ -141,7 +141,7 @@ def daily_run(engine: str, lake: Path, sources: Path, dsn: str
         )
     manifest = json.loads((lake / "_runs" / "latest.json").read_text())
     steps = [
-        {"step": s["step"], "kind": s["kind"], "seconds": s["seconds"],
+        {"step": s["step"], "kind": s["kind"], "engine": s["engine"], "seconds": s["seconds"],
          "rows_in": s["rows_in"], "rows_out": s["rows_out"],
          "rows_per_second": round(max(s["rows_in"], s["rows_out"]) / s["seconds"])
          if s["seconds"] else None}

@@ -159,11 +159,11 @@ def run_cmd(
 
 def print_run_summary(manifest: Any, settings: Settings) -> None:
     table = Table(title=f"run {manifest.run_id} on {manifest.engine}")
-    for col in ("step", "kind", "rows in", "rows out", "quarantined", "seconds"):
-        table.add_column(col, justify="left" if col in ("step", "kind") else "right",
+    for col in ("step", "kind", "engine", "rows in", "rows out", "quarantined", "seconds"):
+        table.add_column(col, justify="left" if col in ("step", "kind", "engine") else "right",
                          no_wrap=True)
     for s in manifest.steps:
-        table.add_row(s.step, s.kind, f"{s.rows_in:,}", f"{s.rows_out:,}",
+        table.add_row(s.step, s.kind, s.engine, f"{s.rows_in:,}", f"{s.rows_out:,}",
                       f"{s.rows_quarantined:,}", f"{s.seconds:.2f}")
     console.print(table)
     root = settings.lake_root.resolve()
