@@ -26,6 +26,7 @@ by its floor's time.
 Writes `bench/results/<engine>-<size>.json` per run and `bench/results/summary.md`.
 
     python bench/run_bench.py --sizes 10000 100000 [--engines duckdb spark] [--large]
+        [--no-steady] [--no-hourly]
 """
 
 from __future__ import annotations
@@ -182,8 +183,10 @@ def step_figures(steps: list[dict[str, object]], floor_seconds: float) -> dict[s
     }
 
 
-def run_engine(engine: str, customers: int, sources: Path, dsn: str) -> dict[str, object]:
-    """The first daily run (empty lake), its floor, then the steady daily run."""
+def run_engine(engine: str, customers: int, sources: Path, dsn: str, steady_run: bool = True
+               ) -> dict[str, object]:
+    """The first daily run (empty lake), its floor, then (unless told not to) the steady
+    daily run."""
     lake = DATA / f"lake-{engine}-{customers}"
     subprocess.run(["rm", "-rf", str(lake), str(SQL_CACHE)], check=True)
     print(f"{engine} pipeline at {customers:,} customers (first run, empty lake) …", flush=True)
@@ -207,15 +210,16 @@ def run_engine(engine: str, customers: int, sources: Path, dsn: str) -> dict[str
         "identity_model": identity,
         "steps": steps,
     }
-    steady = DATA / f"lake-{engine}-{customers}-steady"
-    steady_lake(lake, steady)
-    print(f"{engine} pipeline at {customers:,} customers (steady: models stored) …", flush=True)
-    seconds, peak, steps, identity = daily_run(engine, steady, sources, dsn)
-    shutil.rmtree(steady)  # as big as the first lake (9 GB at 1M); nothing reads it after
-    result["steady"] = {
-        "wall_seconds": round(seconds, 2), **step_figures(steps, floor["seconds"]),
-        "peak_rss_mib": round(peak / 2**20), "identity_model": identity, "steps": steps,
-    }
+    if steady_run:
+        steady = DATA / f"lake-{engine}-{customers}-steady"
+        steady_lake(lake, steady)
+        print(f"{engine} pipeline at {customers:,} customers (steady: models stored) …", flush=True)
+        seconds, peak, steps, identity = daily_run(engine, steady, sources, dsn)
+        shutil.rmtree(steady)  # as big as the first lake (9 GB at 1M); nothing reads it after
+        result["steady"] = {
+            "wall_seconds": round(seconds, 2), **step_figures(steps, floor["seconds"]),
+            "peak_rss_mib": round(peak / 2**20), "identity_model": identity, "steps": steps,
+        }
     result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                          "load_average_at_end": os.getloadavg()}
     RESULTS.mkdir(exist_ok=True)
@@ -327,6 +331,8 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="also run 1,000,000 customers")
     parser.add_argument("--no-hourly", action="store_true",
                         help="skip the hourly benchmark after each daily run")
+    parser.add_argument("--no-steady", action="store_true",
+                        help="skip the steady daily run after the first (long 1M runs)")
     parser.add_argument("--summary-only", action="store_true",
                         help="only rewrite summary.md from the results on disk")
     args = parser.parse_args()
@@ -340,7 +346,7 @@ def main() -> None:
         print(f"starting the simulated core-banking database ({customers:,}) …", flush=True)
         with simulated_core_banking(sources) as dsn:
             for engine in args.engines:
-                run_engine(engine, customers, sources, dsn)
+                run_engine(engine, customers, sources, dsn, not args.no_steady)
                 if not args.no_hourly:
                     print(f"{engine} hourly at {customers:,} customers …", flush=True)
                     run_hourly(engine, customers)
