@@ -37,7 +37,8 @@ class Settings:
     lake_root: Path = Path("lake")
     """Root of the local lake; layers live in `<lake_root>/<layer>/<table>/`."""
     engine: EngineName = "duckdb"
-    """Engine that runs SQL models locally (`C360_ENGINE`)."""
+    """Engine that runs the Glue and EMR steps locally (`C360_ENGINE`); Athena and Glue
+    Python shell steps run on DuckDB either way (`c360.pipeline.definition.local_engine`)."""
     environment: str = "local"
     """Deployment environment name; part of lock keys and AWS names."""
     prefix: str = "c360"
