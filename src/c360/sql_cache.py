@@ -90,7 +90,6 @@ def compiled(kind: str, inputs: Sequence[str], compute: Callable[[], T],
         generation = _directory / fingerprint()[:GENERATION_CHARS]
         path = generation / key[:2] / f"{key}.json"
         _mark_used(generation)
-    if path is not None:
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -33,20 +33,17 @@ Schedule = Literal["hourly", "daily", "weekly"]
 SCHEDULES: tuple[Schedule, ...] = ("hourly", "daily", "weekly")
 ALL: frozenset[Schedule] = frozenset(SCHEDULES)
 DAILY_UP: frozenset[Schedule] = frozenset({"daily", "weekly"})
-SPARK_KINDS: frozenset[StepKind] = frozenset({"glue_spark", "emr_spark", "emr_hive"})
-"""The kinds that run on Spark in AWS (Glue, EMR): locally on the selected engine."""
+ON_DUCKDB_LOCALLY: frozenset[StepKind] = frozenset({"athena", "glue_python"})
+"""The kinds no Spark runs in AWS: locally always on DuckDB, their stand-in."""
 
 
 def local_engine(kind: StepKind, selected: str) -> str:
     """The local engine that runs a step of `kind` when `selected` (C360_ENGINE) is chosen.
 
-    Spark kinds run on the selected engine; Athena (Trino) and Glue Python shell steps
-    always on DuckDB, their local stand-in; a Lambda step needs no engine and gets the
-    selected one.
+    Athena (Trino) and Glue Python shell steps always run on DuckDB; the Glue and EMR
+    Spark/Hive kinds on the selected engine, and so does a Lambda step (it needs none).
     """
-    if kind in SPARK_KINDS or kind == "lambda":
-        return selected
-    return "duckdb"
+    return "duckdb" if kind in ON_DUCKDB_LOCALLY else selected
 
 
 @dataclass(frozen=True)
