@@ -81,33 +81,45 @@ candidates as (
     from scored
     where address_line is not null or postal_code is not null
 ),
+-- The surviving record per (customer, attribute): the smallest sort key, taken by one
+-- aggregation (a row_number() window sorted every candidate: ~1/3 slower on both engines).
+-- Each criterion becomes a number where smaller is better: source_priority its rank
+-- (unlisted 999), recency the negated microseconds (a missing observed_at last),
+-- completeness its negation; an unused criterion 0. Ties: source_system, source_key.
 ranked as (
     select
+        c.customer_id,
         c.attribute,
-        c.source_system,
-        c.source_key,
-        row_number() over (
-            partition by c.customer_id, c.attribute
-            order by
-                -- an address with a street line beats a postal code alone
-                case when c.street_missing then 1 else 0 end,
-                case when o.criterion_1 = 'source_priority' then coalesce(s.source_rank, 999) end,
-                case when o.criterion_1 = 'recency' then c.observed_at end desc,
-                case when o.criterion_1 = 'completeness' then c.completeness end desc,
-                case when o.criterion_2 = 'source_priority' then coalesce(s.source_rank, 999) end,
-                case when o.criterion_2 = 'recency' then c.observed_at end desc,
-                case when o.criterion_2 = 'completeness' then c.completeness end desc,
-                case when o.criterion_3 = 'source_priority' then coalesce(s.source_rank, 999) end,
-                case when o.criterion_3 = 'recency' then c.observed_at end desc,
-                case when o.criterion_3 = 'completeness' then c.completeness end desc,
-                c.source_system,
-                c.source_key
-        ) as pick
+        min(named_struct(
+            -- an address with a street line beats a postal code alone
+            'street_missing', case when c.street_missing then 1 else 0 end,
+            'criterion_1', case o.criterion_1
+                when 'source_priority' then cast(coalesce(s.source_rank, 999) as bigint)
+                when 'recency' then coalesce(-unix_micros(c.observed_at), 9223372036854775807)
+                when 'completeness' then cast(-c.completeness as bigint)
+                else cast(0 as bigint)
+            end,
+            'criterion_2', case o.criterion_2
+                when 'source_priority' then cast(coalesce(s.source_rank, 999) as bigint)
+                when 'recency' then coalesce(-unix_micros(c.observed_at), 9223372036854775807)
+                when 'completeness' then cast(-c.completeness as bigint)
+                else cast(0 as bigint)
+            end,
+            'criterion_3', case o.criterion_3
+                when 'source_priority' then cast(coalesce(s.source_rank, 999) as bigint)
+                when 'recency' then coalesce(-unix_micros(c.observed_at), 9223372036854775807)
+                when 'completeness' then cast(-c.completeness as bigint)
+                else cast(0 as bigint)
+            end,
+            'source_system', c.source_system,
+            'source_key', c.source_key
+        )) as pick
     from candidates as c
     join survivorship_order as o
         on o.attribute = c.attribute
     left join survivorship_sources as s
         on s.attribute = c.attribute and s.source_system = c.source_system
+    group by c.customer_id, c.attribute
 ),
 -- The winning record of each attribute, with its values ((source_system, source_key)
 -- is unique in `scored`).
@@ -115,8 +127,7 @@ winners as (
     select w.attribute, r.*
     from ranked as w
     join scored as r
-        on r.source_system = w.source_system and r.source_key = w.source_key
-    where w.pick = 1
+        on r.source_system = w.pick.source_system and r.source_key = w.pick.source_key
 ),
 customers as (
     select distinct customer_id from xref

@@ -95,3 +95,32 @@ def test_golden_has_one_row_per_customer_with_the_columns_downstream_models_read
     rows = golden(robert, shipped)
     assert list(rows) == ["C1"]
     assert {"customer_id", *PERSON_COLUMNS} <= set(rows["C1"])
+
+
+def test_golden_ranks_a_record_without_an_observation_time_last_under_recency(
+        duckdb_engine, shipped):
+    write_inputs(duckdb_engine, [
+        {"customer_id": "C2", "source_system": "crm", "source_key": "CRM-2",
+         "first_name": "Ann", "phone": "6175550111", "observed_at": None},
+        {"customer_id": "C2", "source_system": "call_center", "source_key": "CALL-9",
+         "first_name": "Ann", "phone": "6175550122", "observed_at": at(2)},
+    ])
+    row = golden(duckdb_engine, shipped)["C2"]
+    assert (row["phone"], row["phone_source"], row["phone_source_key"]) == (
+        "6175550122", "call_center", "CALL-9")
+
+
+def test_golden_prefers_the_most_complete_record_then_the_smallest_source_key(
+        duckdb_engine, shipped):
+    order = dict(shipped.survivorship)
+    order["birth_date"] = AttributeRule(order=("completeness",), sources=())
+    write_inputs(duckdb_engine, [
+        {"customer_id": "C3", "source_system": "mainframe_loyalty", "source_key": "12",
+         "birth_date": date(1980, 1, 2), "observed_at": at(3)},
+        {"customer_id": "C3", "source_system": "mainframe_loyalty", "source_key": "11",
+         "first_name": "Eve", "birth_date": date(1980, 2, 1), "observed_at": at(3)},
+        {"customer_id": "C3", "source_system": "mainframe_loyalty", "source_key": "10",
+         "first_name": "Eve", "birth_date": date(1980, 3, 1), "observed_at": at(3)},
+    ])
+    row = golden(duckdb_engine, replace(shipped, survivorship=order))["C3"]
+    assert (row["birth_date"], row["birth_date_source_key"]) == (date(1980, 3, 1), "10")
