@@ -106,7 +106,7 @@ class SparkEngine(Engine):
                 for f in source.files:
                     body = self.spark.read.text(_uri(f))
                     body = body.filter(~F.split("value", source.delimiter)[0].isin(markers))
-                    part = reader.csv(body.rdd.map(lambda r: r[0]))
+                    part = self._csv_lines(reader, body)
                     part = part.withColumn("_source_file", F.lit(f))
                     df = part if df is None else df.unionByName(part, allowMissingColumns=True)
             else:
@@ -125,6 +125,20 @@ class SparkEngine(Engine):
             ]
             df = df.select(*cols, "_source_file")
         df.createOrReplaceTempView(view)
+
+    def _csv_lines(self, reader: Any, lines: Any) -> Any:
+        """Parse a one-column DataFrame of CSV lines with `reader`'s options, in the JVM.
+
+        The JVM's `DataFrameReader.csv(Dataset[String])`: PySpark's `csv(rdd)` would send
+        every line through a Python worker and back (that worker's start alone cost
+        ~1-2 s per run locally). The lines are parsed as they are: a quoted field cannot
+        span two of them.
+        """
+        from pyspark.sql import DataFrame
+
+        jvm = self.spark.sparkContext._jvm
+        as_strings = getattr(lines._jdf, "as")(jvm.org.apache.spark.sql.Encoders.STRING())
+        return DataFrame(reader._jreader.csv(as_strings), self.spark)
 
     def _write_parquet(self, sql: str, directory: str, partition_by: Sequence[str]) -> None:
         df = self.spark.sql(sql)
