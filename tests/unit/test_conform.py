@@ -99,7 +99,8 @@ def test_newest_record_per_key_is_staged_and_older_one_quarantined_as_duplicate(
     assert [(r["person_id"], r["email"]) for r in stage] == [(1, "new@b.c"), (2, "x@b.c")]
     assert quarantine == [{
         "person_id": "1",
-        "_reason": "duplicate: superseded by a newer record with the same person_id",
+        "_reason": "duplicate: a record with the same person_id ranks first by updated_at desc, "
+                   "the other columns",
     }]
     assert result.reconciles and (result.rows_in, result.rows_staged) == (3, 2)
 

@@ -348,7 +348,9 @@ def quarantine_projection(contract: Contract, view: str, duplicates: str | None,
     cols = ", ".join([f"{raw_column(c)} as {c.name}" for c in contract.columns]
                      + [_relative_source_file(raw_root)])
     keys = ", ".join(contract.keys)
-    dup = f"'duplicate: superseded by a newer record with the same {keys}'"
+    ranking = ", ".join([*contract.order_by, "the other columns"])  # as `_newest_first`
+    dup = exp.Literal.string(
+        f"duplicate: a record with the same {keys} ranks first by {ranking}").sql(SPARK)
     rejected = f"select {cols}, _reason from {view} where _reason <> ''"
     if duplicates is None:
         return parse_one(rejected, read=SPARK).sql(SPARK)

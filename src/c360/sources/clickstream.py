@@ -231,11 +231,23 @@ def generate_clickstream(
     pt = np.where(has_product, product + 1, 0)
     event_id = _hex_ids(rng, n_ev, 16)
 
-    # Sort by (file, arrival, event index); one file per channel and received hour.
-    hour = received // 3600
-    file_key = e_channel * HOURS + hour
-    idx = np.flatnonzero(keep)
-    idx = idx[np.argsort(file_key[idx] * (window + 1) + received[idx], kind="stable")]
+    # Deliveries: every kept event once, then the collector's repeats (Messiness
+    # delivery faults), each 1 minute to 2 hours after the first, some cut off mid-line.
+    first = np.flatnonzero(keep)
+    repeated = first[noise.mask(rng, len(first), m.event_redelivery_rate)]
+    again = received[repeated] + rng.integers(60, 2 * 3600, len(repeated))
+    repeated, again = repeated[again < window], again[again < window]
+    d_event = np.concatenate([first, repeated])
+    d_received = np.concatenate([received[first], again])
+    d_truncated = np.concatenate([
+        np.zeros(len(first), dtype=bool),
+        noise.mask(rng, len(repeated), m.truncated_redelivery_rate),
+    ])
+
+    # Sort deliveries by (file, arrival, delivery index); one file per channel and
+    # received hour.
+    file_key = e_channel[d_event] * HOURS + d_received // 3600
+    idx = np.argsort(file_key * (window + 1) + d_received, kind="stable")
     # ISO-8601 text as "<day part><time-of-day part>": two small vocabularies, no formatting
     # per event.
     day_part = pa.array([f"{start.astype('datetime64[D]') + d}T" for d in range(DAYS)], pa.string())
@@ -248,10 +260,12 @@ def generate_clickstream(
     login_text = pa.array(login_number).cast(pa.string())
     bounds = np.searchsorted(file_key[idx], np.arange(2 * HOURS + 1))
 
-    def lines_for(rows: IntArray) -> bytes:
-        """JSON lines of the given event rows, joined, as one UTF-8 payload."""
-        if len(rows) == 0:
+    def lines_for(deliveries: IntArray) -> bytes:
+        """JSON lines of the given deliveries, joined, as one UTF-8 payload."""
+        if len(deliveries) == 0:
             return b""
+        rows = d_event[deliveries]
+        arrived = d_received[deliveries]
         take = pa.array(rows)
         dev = pa.array(e_dev[rows])
         sess = pa.array(e_sess[rows])
@@ -263,8 +277,8 @@ def generate_clickstream(
             day_part.take(pa.array(e_time[rows] // 86_400)),
             tod_part.take(pa.array(e_time[rows] % 86_400)),
             '","received_at":"',
-            day_part.take(pa.array(received[rows] // 86_400)),
-            tod_part.take(pa.array(received[rows] % 86_400)),
+            day_part.take(pa.array(arrived // 86_400)),
+            tod_part.take(pa.array(arrived % 86_400)),
             '","device_id":"',
             device_id.take(dev),
             '","session_id":"',
@@ -288,6 +302,10 @@ def generate_clickstream(
             "}\n",
         ]
         joined = pc.binary_join_element_wise(*parts, "")
+        cut = d_truncated[deliveries]
+        if cut.any():  # the line breaks off inside "event_time": not JSON any more
+            broken = pc.binary_join_element_wise(pc.utf8_slice_codeunits(joined, 0, 60), "\n", "")
+            joined = pc.if_else(pa.array(cut), broken, joined)
         offsets = np.frombuffer(
             joined.buffers()[1], dtype=np.int32, count=len(joined) + 1, offset=joined.offset * 4
         )
@@ -310,7 +328,7 @@ def generate_clickstream(
             sink.report("clickstream", d + 1, DAYS)
 
     seen = np.zeros(n_dev, dtype=bool)
-    seen[e_dev[idx]] = True
+    seen[e_dev[first]] = True
     human = seen & ~dev_bot
     rows = np.flatnonzero(human)
     sink.add_truth(

@@ -92,6 +92,15 @@ class Messiness:
             happened (they land in the hour of `received_at`).
         bot_event_share: share of clickstream events produced by crawler bots.
         bot_devices: number of bot devices (a count, not a rate).
+
+    Delivery faults (extra raw records that conform must reject; the clean records
+    are the same with or without them):
+        event_redelivery_rate: share of clickstream events the collector delivers a
+            second time (a retried batch), 1 minute to 2 hours after the first, in
+            the file of that later hour; conform keeps the first delivery and
+            quarantines the repeat as a duplicate.
+        truncated_redelivery_rate: share of those repeats cut off mid-line (a write
+            interrupted by a crash): invalid JSON, quarantined as such.
     """
 
     # Coverage: which persons each source knows.
@@ -141,6 +150,9 @@ class Messiness:
     late_event_rate: float = 0.02
     bot_event_share: float = 0.05
     bot_devices: int = 3
+    # Delivery faults.
+    event_redelivery_rate: float = 0.002
+    truncated_redelivery_rate: float = 0.25
 
     def __post_init__(self) -> None:
         """Reject rates outside [0, 1] early, naming the field, instead of failing later."""
@@ -163,7 +175,7 @@ class Messiness:
 
         Coverage and population shape keep their defaults, so the population is the
         same size and shape; only the deviations of source records from the truth
-        are switched off (late events and bots included).
+        are switched off (late events, bots and delivery faults included).
         """
         zero = {
             name: 0.0
@@ -176,7 +188,8 @@ class Messiness:
                 "core_email_missing_rate core_phone_missing_rate "
                 "loyalty_national_id_missing_rate caller_name_missing_rate "
                 "caller_number_withheld_rate crm_duplicate_rate core_duplicate_rate "
-                "late_event_rate bot_event_share"
+                "late_event_rate bot_event_share event_redelivery_rate "
+                "truncated_redelivery_rate"
             ).split()
         }
         return cls(**zero, bot_devices=0)

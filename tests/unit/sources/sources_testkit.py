@@ -76,15 +76,43 @@ def event_files(out: Path) -> list[Path]:
 
 
 @functools.cache
+def lines_of(path: Path) -> list[str]:
+    """Lines of one clickstream file, in file order."""
+    return gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
+
+
+def _parsed(line: str) -> dict[str, Any] | None:
+    try:
+        return json.loads(line)  # type: ignore[no-any-return]
+    except json.JSONDecodeError:
+        return None
+
+
+@functools.cache
 def events_of(path: Path) -> list[dict[str, Any]]:
-    """Events of one clickstream file, in file order."""
-    text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    return [json.loads(line) for line in text.splitlines()]
+    """Whole deliveries of one clickstream file, in file order (a cut-off line is left out;
+    a repeated delivery is kept)."""
+    return [e for e in map(_parsed, lines_of(path)) if e is not None]
+
+
+def broken_lines(out: Path) -> list[str]:
+    """Clickstream lines that are not JSON (deliveries cut off mid-line)."""
+    return [line for p in event_files(out) for line in lines_of(p) if _parsed(line) is None]
+
+
+def deliveries(out: Path) -> list[dict[str, Any]]:
+    """Every whole clickstream delivery, repeats included."""
+    return [e for p in event_files(out) for e in events_of(p)]
 
 
 def events(out: Path) -> list[dict[str, Any]]:
-    """All clickstream events."""
-    return [e for p in event_files(out) for e in events_of(p)]
+    """Each clickstream event once: its first delivery (earliest received_at)."""
+    first: dict[str, dict[str, Any]] = {}
+    for e in deliveries(out):
+        seen = first.get(e["event_id"])
+        if seen is None or e["received_at"] < seen["received_at"]:
+            first[e["event_id"]] = e
+    return list(first.values())
 
 
 @functools.cache

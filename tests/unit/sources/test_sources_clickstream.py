@@ -1,4 +1,5 @@
-"""Clickstream: login linkage, hourly partitioning by arrival, late events, bots."""
+"""Clickstream: login linkage, hourly partitioning by arrival, late events, bots,
+repeated and cut-off deliveries."""
 
 from __future__ import annotations
 
@@ -112,3 +113,44 @@ def test_event_ids_are_unique_32_hex_characters(out: Path) -> None:
 
     assert len(ids) == len(set(ids))
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+
+
+def _by_id(records: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for e in records:
+        grouped.setdefault(e["event_id"], []).append(e)
+    return grouped
+
+
+def test_a_repeated_delivery_is_the_same_event_received_one_minute_to_two_hours_later(
+    out: Path,
+) -> None:
+    repeated = [d for d in _by_id(kit.deliveries(out)).values() if len(d) > 1]
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+
+    assert repeated
+    for first, again in (sorted(d, key=lambda e: e["received_at"]) for d in repeated):
+        assert {k: v for k, v in again.items() if k != "received_at"} == {
+            k: v for k, v in first.items() if k != "received_at"}
+        delay = (datetime.strptime(again["received_at"], fmt)
+                 - datetime.strptime(first["received_at"], fmt)).total_seconds()
+        assert 60 <= delay < 7200
+
+
+def test_a_cut_off_delivery_breaks_inside_an_event_that_was_delivered_whole(out: Path) -> None:
+    broken = kit.broken_lines(out)
+    whole = _by_id(kit.deliveries(out))
+
+    assert broken
+    for line in broken:
+        assert line.startswith('{"event_id":"') and line.endswith('"event_time":')
+        assert line[13:45] in whole
+
+
+def test_clean_messiness_delivers_every_event_once_and_whole(
+    clean_run: GenerationResult,
+) -> None:
+    ids = [e["event_id"] for e in kit.deliveries(clean_run.out_dir)]
+
+    assert kit.broken_lines(clean_run.out_dir) == []
+    assert len(ids) == len(set(ids))
