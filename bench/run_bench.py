@@ -48,6 +48,7 @@ BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 DATA = BENCH / ".data"
 LOGICAL_DATE = "2026-11-25"
+SEED = 42
 SQL_CACHE = DATA / "sql-cache"
 """The runs' compiled-SQL cache (`C360_SQL_CACHE_DIR`, `c360.sql_cache`): emptied before
 each first run, which so compiles its SQL as a first run does; the steady and hourly
@@ -115,11 +116,21 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
 
 
 def sources_for(customers: int) -> Path:
+    """The cached sources of `customers`, generated again when missing or when their
+    manifest's parameters (seed, date, messiness) are not what `generate` uses now."""
+    from c360.sources.messiness import Messiness
+
     folder = DATA / f"sources-{customers}"
-    if not (folder / "manifest.json").exists():
+    manifest = folder / "manifest.json"
+    wanted = {"customers": customers, "seed": SEED, "logical_date": LOGICAL_DATE,
+              "messiness": Messiness().to_dict()}
+    cached = json.loads(manifest.read_text())["parameters"] if manifest.exists() else None
+    if cached != wanted:
         print(f"generating {customers:,} customers …", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "c360.cli", "generate", "--customers",
-                        str(customers), "--out", str(folder), "--logical-date", LOGICAL_DATE],
+                        str(customers), "--seed", str(SEED), "--out", str(folder),
+                        "--logical-date", LOGICAL_DATE],
                        check=True, stdout=subprocess.DEVNULL)
     return folder
 
