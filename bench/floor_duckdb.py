@@ -79,6 +79,7 @@ def main() -> None:
                    lower(channel) as channel, lower(event_type) as event_type, product_type,
                    user_agent, try_cast(login_customer_number as bigint) as login_customer_number
             from read_json('{raw}/clickstream/events/**/*.jsonl.gz', format = 'newline_delimited',
+                           ignore_errors = true,  -- a line cut off mid-write is skipped
                            columns = {{event_id: 'VARCHAR', event_time: 'VARCHAR',
                                       received_at: 'VARCHAR', device_id: 'VARCHAR',
                                       session_id: 'VARCHAR', channel: 'VARCHAR',
