@@ -42,7 +42,8 @@ def crm_delta(sources: Path, target: Path, share: float) -> int:
 
 
 def clickstream_delta(sources: Path, target: Path, share: float) -> int:
-    """One new hour of events: every 1/share-th event of the day, replayed with new ids."""
+    """One new hour of events: every 1/share-th delivered line of the day, replayed with a
+    new id (a line the collector cut off mid-write is not an event: skipped)."""
     files = sorted((sources / "clickstream").rglob("*.jsonl.gz"))
     replayed: list[str] = []
     step = max(1, round(1 / share))
@@ -53,7 +54,10 @@ def clickstream_delta(sources: Path, target: Path, share: float) -> int:
                 index += 1
                 if index % step:
                     continue
-                event = json.loads(line)
+                try:
+                    event = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
                 event["event_id"] = f"replay-{index:012d}"
                 event["event_time"] = f"{LOGICAL_DATE}T10:{index % 60:02d}:00Z"
                 event["received_at"] = f"{LOGICAL_DATE}T10:{index % 60:02d}:30Z"
