@@ -250,6 +250,7 @@ def run_engine(engine: str, customers: int, sources: Path, dsn: str, steady_run:
         }
     result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                          "load_average_at_end": os.getloadavg()}
+    result["measured"] = measured_when()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{engine}-{customers}.json").write_text(json.dumps(result, indent=2))
     return result
@@ -260,6 +261,17 @@ WALL_TARGET_100K = {"duckdb": 60.0, "spark": 180.0}
 RATIO_TARGET = 1.5
 HOURLY_TARGET = 0.15
 MEMORY_TARGET_MIB = 24 * 1024
+
+
+def measured_when() -> str:
+    """`<UTC date and minute> <commit>` of a result, so a table mixing runs says which is which
+    (runs on different days met different machine speeds)."""
+    from datetime import UTC, datetime
+
+    found = subprocess.run(["git", "-C", str(BENCH), "rev-parse", "--short", "HEAD"],
+                           capture_output=True, text=True, check=False)
+    commit = found.stdout.strip() if found.returncode == 0 else "no commit"
+    return f"{datetime.now(UTC):%Y-%m-%d %H:%M} {commit}"
 
 
 def runs_of(results: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -300,8 +312,14 @@ def targets(results: list[dict[str, object]], hourly: list[dict[str, object]]) -
                           and x["customers"] == 100_000 and x["run"] == r["run"]), None)
             if small:
                 growth = float(r["wall_seconds"]) / float(small["wall_seconds"])  # type: ignore[arg-type]
+                # The two results may come from different days: the floor's same stages,
+                # measured beside each, show how much of the growth is the machine's.
+                floor_growth = (float(r["floor_compared_seconds"])  # type: ignore[arg-type]
+                                / float(small["floor_compared_seconds"]))  # type: ignore[arg-type]
                 lines.append(f"- {name}: time x{growth:.1f} for x10 customers from 100,000 "
-                             f"(target: no worse than linear, ≤ x10): {verdict(growth <= 10)}")
+                             f"(target: no worse than linear, ≤ x10): {verdict(growth <= 10)} "
+                             f"(the floor's same stages: x{floor_growth:.1f} between the "
+                             "two runs)")
         ratio = r["ratio_to_floor"]
         if isinstance(ratio, float | int):
             lines.append(f"- {name}: ratio to floor {ratio} (target ≤ {RATIO_TARGET}): "
@@ -324,8 +342,8 @@ def summary(results: list[dict[str, object]]) -> str:
         "",
         "| engine | customers | run | pipeline wall s | ingest s | processing s | raw rows "
         "| rows/s | peak RSS MiB | comparable steps s | floor (same stages) s "
-        "| ratio to floor |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| ratio to floor | measured (UTC, commit) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     rows = runs_of(results)
     for r in rows:
@@ -335,7 +353,7 @@ def summary(results: list[dict[str, object]]) -> str:
             f"| {r.get('ingest_seconds', '–')} | {r.get('processing_seconds', '–')} "
             f"| {r['raw_rows']:,} | {rate:,} | {r['peak_rss_mib']:,} "
             f"| {r['comparable_seconds']} | {r['floor_compared_seconds']} "
-            f"| {r['ratio_to_floor']} |"
+            f"| {r['ratio_to_floor']} | {r.get('measured', '–')} |"
         )
     top = ["", "Slowest steps per run (seconds):", ""]
     for r in rows:
