@@ -13,6 +13,11 @@ output "datasets" {
   value       = sort(keys(local.contracts))
 }
 
+output "raw_dataset_paths" {
+  description = "Each contract's raw.path: the RAW folders the conform job reads (below the raw bucket)."
+  value       = sort(distinct([for c in local.contracts : c.raw.path]))
+}
+
 output "lake_formation_role_arn" {
   description = "ARN of the role Lake Formation uses for the registered locations (null when Lake Formation is off)."
   value       = one(aws_iam_role.lake_formation[*].arn)

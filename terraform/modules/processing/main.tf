@@ -60,11 +60,22 @@ locals {
   # conform: RAW (read) -> stg_* / quarantine_* (write, partition overwrite).
   conform_statements = [
     local.artifact_read,
+    # Only the datasets' folders (c360.conform.run.raw_files): never the erasure key,
+    # the ingest ledger or the whole-file quarantine.
     {
-      Sid      = "ReadRaw"
+      Sid      = "ReadRawDatasets"
       Effect   = "Allow"
-      Action   = ["s3:GetObject", "s3:ListBucket"]
-      Resource = [local.s3_arn["raw"], "${local.s3_arn["raw"]}/*"]
+      Action   = ["s3:GetObject"]
+      Resource = [for p in var.raw_dataset_paths : "${local.s3_arn["raw"]}/${p}/*"]
+    },
+    {
+      Sid      = "ListRawDatasets"
+      Effect   = "Allow"
+      Action   = ["s3:ListBucket"]
+      Resource = [local.s3_arn["raw"]]
+      Condition = {
+        StringLike = { "s3:prefix" = flatten([for p in var.raw_dataset_paths : [p, "${p}/*"]]) }
+      }
     },
     {
       Sid    = "WriteStageTables"

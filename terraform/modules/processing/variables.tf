@@ -157,6 +157,16 @@ variable "emr_idle_timeout_minutes" {
   }
 }
 
+variable "raw_dataset_paths" {
+  description = "The contracts' raw.path folders (catalog module output `raw_dataset_paths`): conform may read RAW below these only, never `_erasure/`, `_ledger/` or `_quarantine/`."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.raw_dataset_paths) > 0 && alltrue([for p in var.raw_dataset_paths : can(regex("^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$", p))])
+    error_message = "raw_dataset_paths must be non-empty relative folders like \"crm/customers\" (no leading slash or underscore, no trailing slash)."
+  }
+}
+
 variable "emr_network" {
   description = "Private subnets and security groups for the EMR Serverless applications; null for no VPC access (jobs only reach S3/Glue)."
   type = object({

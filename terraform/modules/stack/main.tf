@@ -155,6 +155,7 @@ module "processing" {
   package_version       = var.package_version
   bucket_names          = module.lake_storage.bucket_names
   database_names        = module.catalog.database_names
+  raw_dataset_paths     = module.catalog.raw_dataset_paths
   kms_key_arn           = module.lake_storage.kms_key_arn
   profiles_table_name   = module.serving.table_name
   enable_emr_serverless = var.enable_emr_serverless

@@ -41,6 +41,11 @@ run "one_stage_table_per_contract" {
   }
 
   assert {
+    condition     = output.raw_dataset_paths == tolist(["core_banking/transactions", "crm/customers"])
+    error_message = "raw_dataset_paths lists each contract's raw.path (what conform may read)."
+  }
+
+  assert {
     condition     = alltrue([for t in aws_glue_catalog_table.stage : t.database_name == "c360_test_stage"])
     error_message = "STAGE tables belong to the stage database."
   }

@@ -23,6 +23,7 @@ variables {
     sandbox   = "c360_test_sandbox"
   }
   profiles_table_name = "c360-test-customer-profiles"
+  raw_dataset_paths   = ["clickstream/events", "crm/customers"]
 }
 
 run "conform_is_a_glue5_spark_job_on_the_versioned_script" {
@@ -197,6 +198,21 @@ run "iam_is_least_privilege" {
   }
 
   assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.glue["conform"].policy).Statement : s.Resource if s.Sid == "ReadRawDatasets"] == [[
+      "arn:aws:s3:::c360-test-raw/clickstream/events/*",
+      "arn:aws:s3:::c360-test-raw/crm/customers/*",
+    ]]
+    error_message = "conform reads RAW objects below the contracts' raw paths only (not _erasure/, _ledger/, _quarantine/)."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.glue["conform"].policy).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListRawDatasets"] == [[
+      "clickstream/events", "clickstream/events/*", "crm/customers", "crm/customers/*",
+    ]]
+    error_message = "conform lists the raw bucket only below the contracts' raw paths."
+  }
+
+  assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.glue["sandbox_export"].policy).Statement :
       !contains(flatten([s.Action]), "s3:PutObject") || alltrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::c360-test-sandbox/sbx_")])
@@ -223,4 +239,14 @@ run "non_emr7_release_is_rejected" {
   }
 
   expect_failures = [var.emr_release_label]
+}
+
+run "raw_dataset_paths_must_be_relative_folders" {
+  command = plan
+
+  variables {
+    raw_dataset_paths = ["/crm/customers"]
+  }
+
+  expect_failures = [var.raw_dataset_paths]
 }
