@@ -303,7 +303,7 @@ def generate_clickstream(
         ]
         joined = pc.binary_join_element_wise(*parts, "")
         cut = d_truncated[deliveries]
-        if cut.any():  # the line breaks off inside "event_time": not JSON any more
+        if cut.any():  # the line breaks off before the event_time value: not JSON any more
             broken = pc.binary_join_element_wise(pc.utf8_slice_codeunits(joined, 0, 60), "\n", "")
             joined = pc.if_else(pa.array(cut), broken, joined)
         offsets = np.frombuffer(
