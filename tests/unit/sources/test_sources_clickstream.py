@@ -137,7 +137,9 @@ def test_a_repeated_delivery_is_the_same_event_received_one_minute_to_two_hours_
         assert 60 <= delay < 7200
 
 
-def test_a_cut_off_delivery_ends_before_the_event_time_of_an_event_delivered_whole(out: Path) -> None:
+def test_a_cut_off_delivery_ends_before_the_event_time_of_an_event_delivered_whole(
+    out: Path,
+) -> None:
     broken = kit.broken_lines(out)
     whole = _by_id(kit.deliveries(out))
 
