@@ -118,12 +118,14 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
 def sources_for(customers: int) -> Path:
     """The cached sources of `customers`, generated again when missing or when their
     manifest's parameters (seed, date, messiness) are not what `generate` uses now."""
+    from datetime import date
+
+    from c360.sources.generator import MANIFEST, manifest_parameters
     from c360.sources.messiness import Messiness
 
     folder = DATA / f"sources-{customers}"
-    manifest = folder / "manifest.json"
-    wanted = {"customers": customers, "seed": SEED, "logical_date": LOGICAL_DATE,
-              "messiness": Messiness().to_dict()}
+    manifest = folder / MANIFEST
+    wanted = manifest_parameters(customers, SEED, date.fromisoformat(LOGICAL_DATE), Messiness())
     cached = json.loads(manifest.read_text())["parameters"] if manifest.exists() else None
     if cached != wanted:
         print(f"generating {customers:,} customers …", flush=True)

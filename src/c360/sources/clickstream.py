@@ -236,7 +236,8 @@ def generate_clickstream(
     first = np.flatnonzero(keep)
     repeated = first[noise.mask(rng, len(first), m.event_redelivery_rate)]
     again = received[repeated] + rng.integers(60, 2 * 3600, len(repeated))
-    repeated, again = repeated[again < window], again[again < window]
+    inside = again < window
+    repeated, again = repeated[inside], again[inside]
     d_event = np.concatenate([first, repeated])
     d_received = np.concatenate([received[first], again])
     d_truncated = np.concatenate([

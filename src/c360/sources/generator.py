@@ -236,6 +236,19 @@ def _only(keep: np.ndarray, values: np.ndarray) -> np.ndarray:
     return out
 
 
+def manifest_parameters(
+    customers: int, seed: int, logical_date: dt.date, m: Messiness
+) -> dict[str, object]:
+    """What a generation was made from, as `manifest.json` records it under `parameters`:
+    equal parameters give byte-identical sources (a cache compares them)."""
+    return {
+        "customers": customers,
+        "seed": seed,
+        "logical_date": logical_date.isoformat(),
+        "messiness": m.to_dict(),
+    }
+
+
 def _write_manifest(
     sink: Sink, customers: int, seed: int, logical_date: dt.date, m: Messiness
 ) -> None:
@@ -255,12 +268,7 @@ def _write_manifest(
             sink.report("manifest", i + 1, len(paths))
     manifest = {
         "generator": "c360.sources",
-        "parameters": {
-            "customers": customers,
-            "seed": seed,
-            "logical_date": logical_date.isoformat(),
-            "messiness": m.to_dict(),
-        },
+        "parameters": manifest_parameters(customers, seed, logical_date, m),
         "files": entries,
     }
     target = sink.out_dir / MANIFEST
