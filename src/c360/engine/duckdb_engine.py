@@ -105,9 +105,10 @@ class DuckDBEngine(Engine):
             f"copy ({sql}) to {_quote(target)} (format parquet, compression snappy)"
         )
 
-    def _materialize(self, view: str, sql: str) -> None:
+    def _materialize(self, view: str, sql: str) -> int | None:
         self.con.execute(f"drop view if exists {view}")
         self.con.execute(f"create or replace temp table {view} as {sql}")
+        return None
 
     def _release(self, view: str) -> None:
         self.con.execute(f"drop table if exists {view}")

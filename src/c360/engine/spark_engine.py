@@ -13,11 +13,12 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from c360.engine.base import Engine, RawSource
+from c360.engine.base import Engine, RawSource, parquet_rows
 from c360.lake import STAGING, Lake
 
 _SESSION: Any = None
@@ -148,7 +149,7 @@ class SparkEngine(Engine):
             writer = writer.partitionBy(*partition_by)
         writer.parquet(_uri(directory))
 
-    def _materialize(self, view: str, sql: str) -> None:
+    def _materialize(self, view: str, sql: str) -> int | None:
         """Written once as Parquet under the stage layer's `.staging/` and read from there.
 
         Cheaper than Spark's cache here: building the in-memory columnar cache of the
@@ -162,6 +163,8 @@ class SparkEngine(Engine):
         self._materialized[view] = location
         self.spark.sql(sql).write.mode("overwrite").parquet(_uri(location))
         self.spark.read.parquet(_uri(location)).createOrReplaceTempView(view)
+        # Rows from the files' footers where they are local (a lake on S3: counted).
+        return None if "://" in location else parquet_rows(Path(location))
 
     def _release(self, view: str) -> None:
         location = self._materialized.pop(view, None)
