@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from c360.conform.run import delivery_markers
 from c360.engine import Engine
 from c360.models import Model, load_model
 from c360.pipeline.context import StepContext, StepResult
@@ -25,13 +24,17 @@ from c360.pipeline.definition import schedule_of
 CHANGES_TABLE = "int_customer_changes"
 SESSIONS_TABLE = "fct_digital_sessions"
 EVENTS_TABLE = "stg_clickstream_events"
+EVENTS_DATASET = EVENTS_TABLE.removeprefix("stg_")
 
 
-def landed_by(run_id: str, column: str = "_source_file") -> str:
-    """Spark SQL: `column` (a raw file path) is a file a delivery of `run_id` landed: it
-    holds one of `c360.conform.run.delivery_markers` (as `delivered_by` checks in Python)."""
-    quoted = [marker.replace("'", "''") for marker in delivery_markers(run_id)]
-    return "(" + " or ".join(f"instr({column}, '{marker}') > 0" for marker in quoted) + ")"
+def landed_by(deliveries: str, column: str = "_source_file") -> str:
+    """Spark SQL: `column` (a staged row's raw file, relative to the RAW root) is a file
+    this run landed, whose first delivery folder is `deliveries` (the run's
+    `deliveries_<dataset>` parameter; a later delivery is `<deliveries>.<n>/`).
+
+    A prefix test, which Parquet readers answer from row-group statistics."""
+    quoted = deliveries.replace("'", "''")
+    return (f"(startswith({column}, '{quoted}/') or startswith({column}, '{quoted}.'))")
 
 
 def merge_changed_customers(
@@ -102,19 +105,20 @@ def hourly_merge_model_step_run(
     return run
 
 
-def merge_touched_sessions(engine: Engine, model: Model, params: Mapping[str, object],
-                           run_id: str) -> tuple[int, int, int]:
+def merge_touched_sessions(engine: Engine, model: Model, params: Mapping[str, object]
+                           ) -> tuple[int, int, int]:
     """Rewrite `fct_digital_sessions`, recomputing only the sessions this run's events touch.
 
     A session's row depends on its own events only (and on the device links, which
-    hourly runs do not change). Touched are every device that sent an event landed by
-    `run_id` and every collector session (`session_id`) any event of those devices
-    belongs to. The model runs on the events of those devices and sessions, a set that
-    holds every event of each session it produces; its rows replace the previous rows of
-    those sessions and those devices' gap sessions (`<device>#<n>`, renumbered when an
-    event arrives late). Every other previous row is kept: the result equals a full
-    recompute (tested). Returns (rows written, devices touched, events read); a run
-    that landed no event writes nothing and returns the table's rows.
+    hourly runs do not change). Touched are every device that sent an event this run
+    landed (`params["deliveries_clickstream_events"]`) and every collector session
+    (`session_id`) any event of those devices belongs to. The model runs on the events
+    of those devices and sessions, a set that holds every event of each session it
+    produces; its rows replace the previous rows of those sessions and those devices'
+    gap sessions (`<device>#<n>`, renumbered when an event arrives late). Every other
+    previous row is kept: the result equals a full recompute (tested). Returns (rows
+    written, devices touched, events read); a run that landed no event writes nothing
+    and returns the table's rows.
     """
     engine.register_inputs(model)
     engine.register_table(SESSIONS_TABLE)
@@ -123,7 +127,8 @@ def merge_touched_sessions(engine: Engine, model: Model, params: Mapping[str, ob
     try:
         touched = engine.materialize(devices, (
             f"select distinct device_id from {EVENTS_TABLE} "
-            f"where device_id is not null and {landed_by(run_id)}"), "spark")
+            "where device_id is not null and "
+            f"{landed_by(str(params[f'deliveries_{EVENTS_DATASET}']))}"), "spark")
         if not touched:  # no event this run: every session stays as it is
             return engine.count(SESSIONS_TABLE), 0, 0
         engine.materialize(sessions, (
@@ -157,8 +162,7 @@ def hourly_session_merge_run(ctx: StepContext) -> StepResult:
     """`fct_digital_sessions`'s `run`: full recompute, hourly a merge of touched sessions."""
     model = load_model("spark", SESSIONS_TABLE)
     if schedule_of(ctx.run_id) == "hourly" and ctx.lake.exists(SESSIONS_TABLE):
-        rows, devices, events = merge_touched_sessions(ctx.engine, model, ctx.params,
-                                                       ctx.run_id)
+        rows, devices, events = merge_touched_sessions(ctx.engine, model, ctx.params)
         return StepResult(rows_out=rows, details={
             "mode": "incremental", "devices_touched": devices, "events_read": events})
     rows = ctx.engine.run_model(model, ctx.params)

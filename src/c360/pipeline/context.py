@@ -9,6 +9,7 @@ from pathlib import Path
 from c360.config import Settings
 from c360.contracts import Contract
 from c360.engine import Engine
+from c360.ingest.landing import delivery_key
 from c360.lake import Lake
 from c360.pipeline.scope import RunScope
 
@@ -40,5 +41,17 @@ class StepContext:
 
     @property
     def params(self) -> dict[str, object]:
-        """Named parameters bound into SQL models."""
-        return {"logical_date": self.logical_date, "run_id": self.run_id}
+        """Named parameters bound into SQL models.
+
+        `deliveries_<dataset>`: where RAW holds this run's first delivery of the dataset,
+        relative to the RAW root as a staged row's `_source_file` is; a later delivery of
+        the same run lands beside it as `<that>.<n>/` (`c360.ingest.landing`). A filter
+        on that prefix (`startswith`) reads only the run's own rows of a stage table:
+        engines skip the Parquet row groups whose `_source_file` range cannot match.
+        """
+        return {
+            "logical_date": self.logical_date, "run_id": self.run_id,
+            **{f"deliveries_{dataset}": delivery_key(contract.raw.path, self.logical_date,
+                                                     self.run_id)
+               for dataset, contract in self.contracts.items()},
+        }

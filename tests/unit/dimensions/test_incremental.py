@@ -14,11 +14,11 @@ from c360.pipeline.definition import schedule_of
 from c360.pipeline.runner import run_id_for
 
 DAY = date(2026, 11, 25)
-DAILY_FILE = "/lake/raw/crm/customers/ingest_date=2026-11-25/run_id=daily-2026-11-25/p.jsonl.gz"
-HOURLY_FILE = "/lake/raw/crm/customers/ingest_date=2026-11-25/run_id=hourly-2026-11-25/p.jsonl.gz"
+# A staged row's raw file, relative to the RAW root (as conform writes `_source_file`).
+DAILY_FILE = "crm/customers/ingest_date=2026-11-25/run_id=daily-2026-11-25/p.jsonl.gz"
+HOURLY_FILE = "crm/customers/ingest_date=2026-11-25/run_id=hourly-2026-11-25/p.jsonl.gz"
 # A second delivery landed by the same run (a rerun with new files) goes beside the first.
-HOURLY_FILE_2 = ("/lake/raw/crm/customers/ingest_date=2026-11-25/"
-                 "run_id=hourly-2026-11-25.2/p.jsonl.gz")
+HOURLY_FILE_2 = "crm/customers/ingest_date=2026-11-25/run_id=hourly-2026-11-25.2/p.jsonl.gz"
 SESSIONS = pa.schema([("session_key", pa.string()), ("customer_id", pa.string()),
                       ("channel", pa.string()), ("session_date", pa.date32())])
 
@@ -55,22 +55,32 @@ def test_run_ids_carry_their_schedule() -> None:
         "hourly", "daily", "weekly"]
 
 
-def changes_after(lake, engine, a_file: str, b_file: str) -> list[dict[str, object]]:
+def changes_after(settings, lake, engine, a_file: str, b_file: str) -> list[dict[str, object]]:
     """`int_customer_changes` of the hourly run, CRM-A and CRM-B staged from these files."""
     build(lake)
     write_stage(lake, "crm_customers", [crm("CRM-A", True, a_file), crm("CRM-B", True, b_file)])
-    return run(engine, "spark", "int_customer_changes",
-               params={"logical_date": DAY, "run_id": "hourly-2026-11-25"})
+    ctx = StepContext(settings, lake, engine, load_contracts(), run_id_for("hourly", DAY), DAY,
+                      None, lake.root / "_work")
+    return run(engine, "spark", "int_customer_changes", params=ctx.params)
 
 
-def test_changes_list_the_customers_whose_records_this_run_landed(lake, duckdb_engine) -> None:
-    rows = changes_after(lake, duckdb_engine, HOURLY_FILE, DAILY_FILE)
+def test_the_runs_deliveries_parameter_is_where_raw_holds_its_first_delivery(
+        settings, lake, duckdb_engine) -> None:
+    ctx = StepContext(settings, lake, duckdb_engine, load_contracts(), run_id_for("hourly", DAY),
+                      DAY, None, lake.root / "_work")
+    assert ctx.params["deliveries_crm_customers"] == (
+        "crm/customers/ingest_date=2026-11-25/run_id=hourly-2026-11-25")
+
+
+def test_changes_list_the_customers_whose_records_this_run_landed(
+        settings, lake, duckdb_engine) -> None:
+    rows = changes_after(settings, lake, duckdb_engine, HOURLY_FILE, DAILY_FILE)
     assert [(r["customer_id"], r["change_sources"], r["changed_records"]) for r in rows] == [
         ("A", "crm", 1)]
 
 
-def test_changes_include_a_later_delivery_of_the_same_run(lake, duckdb_engine) -> None:
-    rows = changes_after(lake, duckdb_engine, HOURLY_FILE, HOURLY_FILE_2)
+def test_changes_include_a_later_delivery_of_the_same_run(settings, lake, duckdb_engine) -> None:
+    rows = changes_after(settings, lake, duckdb_engine, HOURLY_FILE, HOURLY_FILE_2)
     assert [r["customer_id"] for r in rows] == ["A", "B"]
 
 
@@ -104,10 +114,8 @@ def test_rerunning_an_hourly_run_gives_the_same_output(settings, lake, duckdb_en
 
 # -- fct_digital_sessions: hourly runs recompute the sessions their events touch ----------
 
-DAILY_EVENTS = ("/lake/raw/clickstream/events/ingest_date=2026-11-25/"
-                "run_id=daily-2026-11-25/e.jsonl.gz")
-HOURLY_EVENTS = ("/lake/raw/clickstream/events/ingest_date=2026-11-25/"
-                 "run_id=hourly-2026-11-25/e.jsonl.gz")
+DAILY_EVENTS = "clickstream/events/ingest_date=2026-11-25/run_id=daily-2026-11-25/e.jsonl.gz"
+HOURLY_EVENTS = "clickstream/events/ingest_date=2026-11-25/run_id=hourly-2026-11-25/e.jsonl.gz"
 
 
 def click(event_id: str, at: str, device: str, session: str | None,
