@@ -21,7 +21,7 @@ DEMO_CUSTOMERS ?= 10000
 DEMO_SEED ?= 42
 DEMO_DIR ?= demo
 
-.PHONY: help setup demo test test-fast lint build clean emulator test-integration stepfunctions bench-serving bench-identity
+.PHONY: help setup demo test test-fast lint build clean emulator test-integration stepfunctions catalog-manifest bench-serving bench-identity
 
 # asl-validator (npm) checks the generated Step Functions definitions in the tests.
 ASL_TOOLS := tools/asl/node_modules/.package-lock.json
@@ -76,6 +76,9 @@ test-integration: setup ## integration tests on the emulator (LocalStack: AWS_EN
 
 stepfunctions: setup ## regenerate stepfunctions/*.asl.json from the pipeline declaration
 	$(PY) -m c360.orchestration.asl --out stepfunctions
+
+catalog-manifest: setup ## regenerate catalog/model_tables.json (Glue model tables) from the steps and a small local run
+	$(PY) -m c360.orchestration.catalog --out catalog/model_tables.json
 
 bench-serving: setup ## profile API lookup p50/p99 on the emulator -> bench/results/profile_api.json
 	$(PY) bench/profile_api_bench.py --out bench/results/profile_api.json

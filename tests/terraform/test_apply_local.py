@@ -52,6 +52,7 @@ class Seen:
     functions: dict[str, dict[str, Any]] = field(default_factory=dict)
     glue_jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     glue_databases: dict[str, list[str]] = field(default_factory=dict)  # database -> tables
+    glue_tables: dict[str, dict[str, Any]] = field(default_factory=dict)  # "db.table" -> table
     state_machines: dict[str, str] = field(default_factory=dict)  # name -> definition
     workgroups: list[str] = field(default_factory=list)  # Athena
 
@@ -81,6 +82,7 @@ def look(emulator: Any) -> Seen:
         if database["Name"].startswith(ours):
             tables = glue.get_tables(DatabaseName=database["Name"])["TableList"]
             seen.glue_databases[database["Name"]] = sorted(t["Name"] for t in tables)
+            seen.glue_tables.update({f'{database["Name"]}.{t["Name"]}': t for t in tables})
     for machine in sfn.list_state_machines()["stateMachines"]:
         if machine["name"].startswith(PREFIX):
             described = sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])
@@ -223,8 +225,27 @@ def test_apply_creates_a_glue_database_per_layer_and_stage_tables_per_contract(
     assert databases == {layer: f"c360_local_{layer}" for layer in
                          ("raw", "stage", "analytics", "sandbox")}
     assert set(cycle.after_apply.glue_databases) == set(databases.values())
+    model_stage_tables = [t for t, entry in _model_tables().items() if entry["layer"] == "stage"]
     assert cycle.after_apply.glue_databases[databases["stage"]] == sorted(
-        f"stg_{dataset}" for dataset in load_contracts())
+        [f"stg_{dataset}" for dataset in load_contracts()] + model_stage_tables)
+
+
+def _model_tables() -> dict[str, Any]:
+    manifest = json.loads((ROOT / "catalog" / "model_tables.json").read_text(encoding="utf-8"))
+    return dict(manifest["tables"])
+
+
+def test_apply_creates_every_model_table_in_its_layer_iceberg_where_athena_writes(
+        cycle: Cycle) -> None:
+    """moto marks a table created with an IcebergInput `table_type = ICEBERG`: the
+    provider sent one for exactly the Athena-written tables."""
+    databases = cycle.outputs["database_names"]
+    found = {table: cycle.after_apply.glue_tables.get(f'{databases[entry["layer"]]}.{table}')
+             for table, entry in _model_tables().items()}
+    assert [t for t, glue_table in found.items() if glue_table is None] == []
+    iceberg = sorted(t for t, glue_table in found.items()
+                     if (glue_table or {}).get("Parameters", {}).get("table_type") == "ICEBERG")
+    assert iceberg == sorted(t for t, e in _model_tables().items() if e["writer"] == "athena")
 
 
 def test_apply_creates_the_state_machines_with_every_reference_deployed(cycle: Cycle) -> None:

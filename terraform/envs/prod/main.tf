@@ -7,6 +7,7 @@ module "c360" {
   artifact_version  = var.artifact_version
   package_version   = var.package_version
   contracts_dir     = "${path.module}/../../../contracts"
+  model_tables_file = "${path.module}/../../../catalog/model_tables.json"
   stepfunctions_dir = "${path.module}/../../../stepfunctions"
 
   # Bucket names are global: suffix them with the account id.

@@ -130,6 +130,258 @@ resource "aws_glue_catalog_table" "stage" {
   }
 }
 
+# --- Model tables (int_, fct_, dim_, c360_, sbx_) from the generated manifest ---
+#
+# `model_tables_file` (catalog/model_tables.json) is generated from the pipeline
+# declaration and a local run (`make catalog-manifest`, c360.orchestration.catalog):
+# per table its layer, the step kind that writes it in AWS (`writer`), its columns
+# and partition keys as Glue types. Three kinds of table follow from the writer:
+#
+# - `athena`: Iceberg. The Athena steps `DELETE` the logical date's rows, then
+#   `INSERT` (c360.orchestration.asl.athena_statements); Athena deletes rows only
+#   from Iceberg tables.
+# - `sbx_*` (the Glue Python shell job sandbox_export): Parquet; the job re-registers
+#   the table on every run (create, else update) with parameters of its own.
+# - every other writer (EMR Spark, EMR Hive, Glue Spark): Parquet, partitioned as
+#   the local run writes them, with Athena partition projection on date keys so a
+#   new `snapshot_date=` folder needs no MSCK REPAIR or crawler.
+
+locals {
+  model_manifest = jsondecode(file(var.model_tables_file))
+
+  model_tables = {
+    for name, t in local.model_manifest.tables : name => {
+      layer          = t.layer
+      writer         = t.writer
+      step           = t.step
+      resource       = try(t.resource, "")
+      schedules      = try(t.schedules, [])
+      description    = try(t.description, "")
+      columns        = [for c in t.columns : { name = c.name, type = c.type }]
+      partition_keys = [for p in try(t.partition_keys, []) : { name = p.name, type = p.type }]
+      format         = t.writer == "athena" ? "iceberg" : "parquet"
+      location       = "s3://${var.bucket_names[t.layer]}/${name}/"
+    }
+  }
+  iceberg_tables = { for n, t in local.model_tables : n => t if t.format == "iceberg" }
+  sandbox_tables = { for n, t in local.model_tables : n => t if t.format == "parquet" && t.layer == "sandbox" }
+  parquet_tables = { for n, t in local.model_tables : n => t if t.format == "parquet" && t.layer != "sandbox" }
+
+  model_writers = ["athena", "emr_spark", "emr_hive", "glue_spark", "glue_python", "lambda"]
+  model_layers  = { int = "stage", dim = "analytics", fct = "analytics", c360 = "analytics", sbx = "sandbox" }
+  # Glue/Hive types the manifest may use (c360.sandbox.aws.glue_type produces them).
+  glue_type_pattern = "^(string|boolean|tinyint|smallint|int|bigint|float|double|date|timestamp|binary|decimal\\([0-9]+,[0-9]+\\)|(array|struct|map)<.+>)$"
+
+  model_parameters = {
+    for n, t in local.model_tables : n => {
+      "c360.step"      = t.step
+      "c360.writer"    = t.writer
+      "c360.resource"  = t.resource
+      "c360.schedules" = join(",", t.schedules)
+    }
+  }
+
+  # Athena partition projection, one set of parameters per date partition key.
+  projection_parameters = {
+    for n, t in local.parquet_tables : n => length(t.partition_keys) == 0 ? {} : merge(
+      { "projection.enabled" = "true" },
+      merge([
+        for p in t.partition_keys : {
+          "projection.${p.name}.type"          = "date"
+          "projection.${p.name}.format"        = "yyyy-MM-dd"
+          "projection.${p.name}.range"         = "${var.partition_projection_range_start},NOW"
+          "projection.${p.name}.interval"      = "1"
+          "projection.${p.name}.interval.unit" = "DAYS"
+        }
+      ]...),
+      { "storage.location.template" = "${trimsuffix(t.location, "/")}/${join("/", [for p in t.partition_keys : "${p.name}=$${${p.name}}"])}" },
+    )
+  }
+
+  parquet_table_parameters = {
+    EXTERNAL              = "TRUE"
+    classification        = "parquet"
+    "parquet.compression" = "SNAPPY"
+  }
+}
+
+# Iceberg tables, created by Glue from the columns (IcebergInput, metadata_operation
+# CREATE). Unpartitioned on purpose: provider 5.100's `iceberg_input` has only
+# `metadata_operation` and `version` (no partition spec), and Glue refuses
+# `partition_keys` on an Iceberg table ("Cannot create partitions in an iceberg
+# table", hashicorp/terraform-provider-aws#36531; partition specs came with Glue's
+# CreateIcebergTableInput and provider 6.x, PR #46843). A table's partition keys are
+# therefore ordinary columns, last, in the model's SELECT order (Athena's INSERT maps
+# columns by position); `DELETE ... WHERE snapshot_date = DATE '<d>'` works the same.
+# Athena maintains these tables after creation: each commit moves
+# `metadata_location`, and the Glue UpdateTable the provider would send for a column
+# change does not evolve the Iceberg metadata (terraform-provider-aws#36641). So
+# later changes are ignored here; evolve an existing table's schema with Athena
+# (`ALTER TABLE ... ADD COLUMNS`) or recreate it (`-replace`, which drops its rows).
+resource "aws_glue_catalog_table" "iceberg" {
+  for_each = local.iceberg_tables
+
+  name          = each.key
+  database_name = aws_glue_catalog_database.this[each.value.layer].name
+  description   = each.value.description
+  table_type    = "EXTERNAL_TABLE"
+  parameters    = local.model_parameters[each.key]
+
+  open_table_format_input {
+    iceberg_input {
+      metadata_operation = "CREATE"
+      version            = "2"
+    }
+  }
+
+  storage_descriptor {
+    location = each.value.location
+
+    dynamic "columns" {
+      for_each = concat(each.value.columns, each.value.partition_keys)
+      content {
+        name = columns.value.name
+        type = columns.value.type
+      }
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [parameters, storage_descriptor, open_table_format_input]
+
+    precondition {
+      condition     = each.value.layer == "analytics"
+      error_message = "${each.key}: Athena steps write only ANALYTICS tables (they target the analytics database)."
+    }
+    precondition {
+      condition     = lookup(local.model_layers, split("_", each.key)[0], "") == each.value.layer
+      error_message = "${each.key}: its layer must be the one its name prefix says (int_ stage; dim_, fct_, c360_ analytics; sbx_ sandbox)."
+    }
+    precondition {
+      condition     = alltrue([for c in concat(each.value.columns, each.value.partition_keys) : can(regex(local.glue_type_pattern, c.type))])
+      error_message = "${each.key}: every column type must be a Glue/Hive type."
+    }
+  }
+}
+
+# Parquet tables written by EMR Spark, EMR Hive and Glue Spark (by path, under the
+# layer bucket), owned by Terraform.
+resource "aws_glue_catalog_table" "parquet" {
+  for_each = local.parquet_tables
+
+  name          = each.key
+  database_name = aws_glue_catalog_database.this[each.value.layer].name
+  description   = each.value.description
+  table_type    = "EXTERNAL_TABLE"
+  parameters    = merge(local.parquet_table_parameters, local.model_parameters[each.key], local.projection_parameters[each.key])
+
+  dynamic "partition_keys" {
+    for_each = each.value.partition_keys
+    content {
+      name = partition_keys.value.name
+      type = partition_keys.value.type
+    }
+  }
+
+  storage_descriptor {
+    location      = each.value.location
+    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+    ser_de_info {
+      name                  = "parquet"
+      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+      parameters = {
+        "serialization.format" = "1"
+      }
+    }
+
+    dynamic "columns" {
+      for_each = each.value.columns
+      content {
+        name = columns.value.name
+        type = columns.value.type
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = contains(local.model_writers, each.value.writer)
+      error_message = "${each.key}: writer must be one of ${join(", ", local.model_writers)}."
+    }
+    precondition {
+      condition     = lookup(local.model_layers, split("_", each.key)[0], "") == each.value.layer
+      error_message = "${each.key}: its layer must be the one its name prefix says (int_ stage; dim_, fct_, c360_ analytics; sbx_ sandbox)."
+    }
+    precondition {
+      condition     = alltrue([for p in each.value.partition_keys : p.type == "date"])
+      error_message = "${each.key}: only date partition keys are supported (projected as yyyy-MM-dd)."
+    }
+    precondition {
+      condition     = alltrue([for c in concat(each.value.columns, each.value.partition_keys) : can(regex(local.glue_type_pattern, c.type))])
+      error_message = "${each.key}: every column type must be a Glue/Hive type."
+    }
+  }
+}
+
+# sbx_* tables: created here so they exist (and are dropped) with the stack; the
+# sandbox_export job then updates each on every run (c360.sandbox.aws.register_table:
+# the same Parquet SerDe, columns and location, no partition keys, and parameters of
+# its own — the source, snapshot and run), so Terraform leaves the parameters to it.
+resource "aws_glue_catalog_table" "sandbox" {
+  for_each = local.sandbox_tables
+
+  name          = each.key
+  database_name = aws_glue_catalog_database.this["sandbox"].name
+  description   = each.value.description
+  table_type    = "EXTERNAL_TABLE"
+  parameters    = merge(local.parquet_table_parameters, local.model_parameters[each.key])
+
+  storage_descriptor {
+    location      = each.value.location
+    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+    ser_de_info {
+      name                  = "parquet"
+      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+      parameters = {
+        "serialization.format" = "1"
+      }
+    }
+
+    dynamic "columns" {
+      for_each = each.value.columns
+      content {
+        name = columns.value.name
+        type = columns.value.type
+      }
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [parameters, description]
+
+    precondition {
+      condition     = length(each.value.partition_keys) == 0
+      error_message = "${each.key}: the sandbox export registers its tables without partition keys."
+    }
+    precondition {
+      condition     = contains(local.model_writers, each.value.writer)
+      error_message = "${each.key}: writer must be one of ${join(", ", local.model_writers)}."
+    }
+    precondition {
+      condition     = lookup(local.model_layers, split("_", each.key)[0], "") == each.value.layer
+      error_message = "${each.key}: its layer must be the one its name prefix says (int_ stage; dim_, fct_, c360_ analytics; sbx_ sandbox)."
+    }
+    precondition {
+      condition     = alltrue([for c in each.value.columns : can(regex(local.glue_type_pattern, c.type))])
+      error_message = "${each.key}: every column type must be a Glue/Hive type."
+    }
+  }
+}
+
 # --- Lake Formation ------------------------------------------------------------
 
 # Role Lake Formation assumes to vend credentials for registered locations.

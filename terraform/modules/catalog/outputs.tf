@@ -8,6 +8,19 @@ output "stage_table_names" {
   value       = sort(keys(aws_glue_catalog_table.stage))
 }
 
+output "model_tables" {
+  description = "Each model table of model_tables_file (int_, fct_, dim_, c360_, sbx_) → its Glue database, format (iceberg for Athena-written tables, else parquet), S3 location, writer (the step kind that writes it in AWS) and partition keys."
+  value = {
+    for n, t in local.model_tables : n => {
+      database       = aws_glue_catalog_database.this[t.layer].name
+      format         = t.format
+      location       = t.location
+      writer         = t.writer
+      partition_keys = [for p in t.partition_keys : p.name]
+    }
+  }
+}
+
 output "datasets" {
   description = "Datasets found in contracts_dir."
   value       = sort(keys(local.contracts))

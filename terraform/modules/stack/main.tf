@@ -24,6 +24,7 @@ module "catalog" {
 
   prefix                   = var.prefix
   contracts_dir            = var.contracts_dir
+  model_tables_file        = var.model_tables_file
   bucket_names             = module.lake_storage.bucket_names
   kms_key_arn              = module.lake_storage.kms_key_arn
   enable_lake_formation    = var.enable_lake_formation

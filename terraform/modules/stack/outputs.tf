@@ -23,6 +23,11 @@ output "stage_table_names" {
   value       = module.catalog.stage_table_names
 }
 
+output "model_tables" {
+  description = "Model tables (int_, fct_, dim_, c360_, sbx_) → Glue database, format (iceberg|parquet), location, writer, partition keys."
+  value       = module.catalog.model_tables
+}
+
 output "lambda_function_names" {
   description = "Map of function to Lambda name (ingestion + profile_api)."
   value       = merge(module.ingestion.lambda_function_names, { profile_api = module.serving.function_name })

@@ -40,6 +40,11 @@ variable "contracts_dir" {
   type        = string
 }
 
+variable "model_tables_file" {
+  description = "Manifest of the models' Glue tables (repository catalog/model_tables.json, `make catalog-manifest`)."
+  type        = string
+}
+
 variable "stepfunctions_dir" {
   description = "Directory of the ASL files (repository stepfunctions/)."
   type        = string

@@ -9,6 +9,7 @@ variables {
   prefix            = "c360-test"
   artifact_version  = "0.1.0+abc1234"
   contracts_dir     = "../catalog/tests/fixtures/contracts"
+  model_tables_file = "../catalog/tests/fixtures/model_tables/model_tables.json"
   stepfunctions_dir = "../orchestration/tests/fixtures/stepfunctions"
   network = {
     vpc_id             = "vpc-0123456789abcdef0"
