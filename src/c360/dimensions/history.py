@@ -16,6 +16,18 @@ from c360.pipeline.context import StepContext, StepResult
 
 TABLE = "c360_customer_profile_history"
 PROFILE = "c360_customer_profile"
+MERGE_KEYS = ("customer_id", "valid_from")
+"""The history's grain, what its Athena step MERGEs the model's rows on.
+
+In AWS the table is Iceberg and the step cannot DELETE it and INSERT the model's rows,
+as the other Athena steps do: the model reads the previous rows the DELETE would have
+removed. Its step deletes only the versions a rerun of the date replaces
+(`REWOUND_FROM` >= the logical date, rows the model ignores: a crash after it loses
+nothing), then MERGEs the model's rows (one Iceberg commit): a version closed, reopened
+or continued is updated, a new one inserted. The result is the model's output
+(`c360.orchestration.asl.athena_statements`; tested on DuckDB against this step).
+"""
+REWOUND_FROM = "valid_from"
 
 
 def empty_history_sql(model: Model, params: dict[str, object]) -> str:

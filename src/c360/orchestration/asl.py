@@ -46,6 +46,9 @@ from typing import Any
 
 from sqlglot import exp
 
+from c360.dimensions.history import MERGE_KEYS as HISTORY_KEYS
+from c360.dimensions.history import REWOUND_FROM as HISTORY_REWOUND_FROM
+from c360.dimensions.history import TABLE as HISTORY_TABLE
 from c360.lake import layer_of
 from c360.models import load_model
 from c360.pipeline.definition import SCHEDULES, Schedule, Step, steps_for
@@ -283,12 +286,16 @@ def _format_call(sql: str) -> str:
 
 
 def _output_columns(tree: exp.Expr) -> list[str]:
-    """Column names a model produces, following `select * from <cte>` to that CTE."""
+    """Column names a model produces, following `select * from <cte>` to that CTE (and a
+    UNION to its first branch, whose names the union's rows take)."""
     if not isinstance(tree, exp.Select):
         return []
     ctes = {cte.alias_or_name: cte.this for cte in tree.find_all(exp.CTE)}
     query: exp.Expression = tree
-    for _ in range(len(ctes) + 1):
+    for _ in range(2 * len(ctes) + 1):
+        if isinstance(query, exp.Union):
+            query = query.args["this"]  # the left branch
+            continue
         selects = query.selects if isinstance(query, exp.Select) else []
         source = query.args.get("from_") or query.args.get("from")
         if (len(selects) == 1 and isinstance(selects[0], exp.Star) and source is not None
@@ -305,6 +312,8 @@ def athena_statements(table: str) -> list[str]:
     Rerunning a logical date replaces its output (ARCHITECTURE §7); Athena can
     delete rows only from Iceberg tables, so the ANALYTICS tables that Athena
     writes are Iceberg tables. Parameters stay as `@@c360:name@@` marks.
+    A model that reads its own previous rows (`SELF_READING`) DELETEs only the rows a
+    rerun replaces, then MERGEs its SELECT on its keys (`_merge_statements`).
     """
     model = load_model("athena", table)
     tree = model.parse()
@@ -316,6 +325,8 @@ def athena_statements(table: str) -> list[str]:
     for mark in list(tree.find_all(exp.Placeholder)):
         mark.replace(exp.Literal.string(_MARK.format(mark.name)))
     target = f'"{placeholder("analytics_database")}"."{table}"'
+    if table in SELF_READING:
+        return _merge_statements(target, tree, *SELF_READING[table])
     if "snapshot_date" in _output_columns(tree):
         delete = f"DELETE FROM {target} WHERE snapshot_date = DATE '{_MARK.format('logical_date')}'"
     else:
@@ -323,9 +334,35 @@ def athena_statements(table: str) -> list[str]:
     return [delete, f"INSERT INTO {target} {tree.sql(dialect='trino', comments=False)}"]
 
 
+SELF_READING: dict[str, tuple[tuple[str, ...], str]] = {
+    HISTORY_TABLE: (HISTORY_KEYS, HISTORY_REWOUND_FROM),
+}
+"""Athena models that read their own table → (keys, date column of the rows a rerun of
+a logical date replaces: those from that date on)."""
+
+
+def _merge_statements(target: str, tree: exp.Expr, keys: tuple[str, ...],
+                      rewound_from: str) -> list[str]:
+    """DELETE the rows a rerun replaces, then MERGE the model's rows on `keys`."""
+    columns = _output_columns(tree)
+    missing = [k for k in (*keys, rewound_from) if k not in columns]
+    if not columns or missing:
+        raise AslError(f"{target}: the model's output columns {columns} lack {missing}")
+    day = f"DATE '{_MARK.format('logical_date')}'"
+    on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+    update = ", ".join(f"{c} = s.{c}" for c in columns if c not in keys)
+    merge = (f"MERGE INTO {target} AS t USING ({tree.sql(dialect='trino', comments=False)}) "
+             f"AS s ON {on} WHEN MATCHED THEN UPDATE SET {update} "
+             f"WHEN NOT MATCHED THEN INSERT ({', '.join(columns)}) "
+             f"VALUES ({', '.join(f's.{c}' for c in columns)})")
+    return [f"DELETE FROM {target} WHERE {rewound_from} >= {day}", merge]
+
+
 def _athena_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
     statements = athena_statements(step.name)
-    labels = [step.name, f"{step.name}: insert"]  # the step's first state bears its name
+    # The step's first state bears its name; the second says what it runs.
+    second = "merge" if step.name in SELF_READING else "insert"
+    labels = [step.name, f"{step.name}: {second}"]
     states: dict[str, dict[str, Any]] = {}
     spec = Poll(options.athena_wait_seconds, "$.query.poll.QueryExecution.Status.State",
                 "$.query.poll.QueryExecution.Status", ("SUCCEEDED",), ("FAILED", "CANCELLED"))

@@ -84,3 +84,53 @@ def test_rerunning_a_logical_date_replaces_its_versions_instead_of_adding_more(
     snapshot(lake, D2, [("A", "savers", "h1")])
     assert apply(settings, lake, duckdb_engine, D2) == [("A", "savers", D1, None, True)]
     assert apply(settings, lake, duckdb_engine, D2) == [("A", "savers", D1, None, True)]
+
+
+# -- In AWS: the Athena step's statements (DELETE the rerun's versions, MERGE the model) ----
+
+def athena_history(lake, day: date, db) -> list[tuple[object, ...]]:
+    """Run the Athena step's statements for `day`, transpiled to DuckDB, on `db`: an
+    `analytics` schema holding the profile (snapshot_date a column, as in the
+    unpartitioned Iceberg table) and the history table Terraform created empty."""
+    import sqlglot
+
+    from c360.dimensions.history import TABLE, empty_history_sql
+    from c360.models import load_model
+    from c360.orchestration.asl import athena_statements
+
+    profile = Path(lake.location("c360_customer_profile"))
+    db.execute("create schema if not exists analytics; set schema = 'analytics'")
+    db.execute("create or replace table c360_customer_profile as select * from read_parquet("
+               f"'{profile}/*/*.parquet', hive_partitioning = true)")
+    empty = empty_history_sql(load_model("athena", TABLE), {"logical_date": day})
+    db.execute(f"create table if not exists {TABLE} as "
+               + sqlglot.transpile(empty, read="trino", write="duckdb")[0])
+    for statement in athena_statements(TABLE):
+        sql = (statement.replace("${analytics_database}", "analytics")
+               .replace("@@c360:logical_date@@", day.isoformat()))
+        db.execute(sqlglot.transpile(sql, read="trino", write="duckdb")[0])
+    return db.execute(f"select customer_id, segment_name, valid_from, valid_to, is_current "
+                      f"from {TABLE} order by customer_id, valid_from").fetchall()
+
+
+def test_the_athena_merge_keeps_the_history_the_local_step_builds(
+        settings, lake, duckdb_engine) -> None:
+    import duckdb
+
+    db = duckdb.connect()
+    days = [
+        (D1, [("A", "savers", "h1"), ("B", "travellers", "h2"), ("C", "savers", "h3")]),
+        (D2, [("A", "digital", "h1x"), ("B", "travellers", "h2"), ("D", "savers", "h4")]),
+        # D2 corrected and rerun: A is back to its D1 state, B changes instead.
+        (D2, [("A", "savers", "h1"), ("B", "families", "h2x"), ("D", "savers", "h4")]),
+    ]
+    for day, rows in days:
+        snapshot(lake, day, rows)
+        assert athena_history(lake, day, db) == apply(settings, lake, duckdb_engine, day)
+    assert athena_history(lake, D2, db) == [
+        ("A", "savers", D1, None, True),
+        ("B", "travellers", D1, D2, False),
+        ("B", "families", D2, None, True),
+        ("C", "savers", D1, D2, False),
+        ("D", "savers", D2, None, True),
+    ]
