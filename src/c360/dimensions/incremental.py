@@ -106,65 +106,72 @@ def hourly_merge_model_step_run(
 
 
 def merge_touched_sessions(engine: Engine, model: Model, params: Mapping[str, object]
-                           ) -> tuple[int, int, int]:
+                           ) -> tuple[int, int, int, int]:
     """Rewrite `fct_digital_sessions`, recomputing only the sessions this run's events touch.
 
     A session's row depends on its own events only (and on the device links, which
-    hourly runs do not change). Touched are every device that sent an event this run
-    landed (`params["deliveries_clickstream_events"]`) and every collector session
-    (`session_id`) any event of those devices belongs to. The model runs on the events
-    of those devices and sessions, a set that holds every event of each session it
-    produces; its rows replace the previous rows of those sessions and those devices'
-    gap sessions (`<device>#<n>`, renumbered when an event arrives late). Every other
+    hourly runs do not change). Touched are the collector sessions (`session_id`) of
+    the events this run landed (`params["deliveries_clickstream_events"]`) and the gap
+    sessions (`<device>#<n>`: events without a collector session, split per device by
+    inactivity) of every device that sent such an event without one: a late event
+    renumbers its device's gap sessions, or merges two of them. The model runs on every
+    event of the touched collector sessions and every session-less event of those
+    devices, which holds all events of each session it produces; its rows replace the
+    previous rows of those sessions and those devices' gap sessions. Every other
     previous row is kept: the result equals a full recompute (tested). Returns (rows
-    written, devices touched, events read); a run that landed no event writes nothing
-    and returns the table's rows.
+    written, collector sessions touched, devices whose gap sessions were recomputed,
+    events read); a run that landed no event writes nothing and returns the table's
+    rows.
     """
     engine.register_inputs(model)
     engine.register_table(SESSIONS_TABLE)
-    devices, sessions = "touched_devices", "touched_sessions"
+    landed, sessions, devices = "landed_events", "touched_sessions", "touched_gap_devices"
     scope, fresh = "touched_session_events", f"fresh_{SESSIONS_TABLE}"
     try:
-        touched = engine.materialize(devices, (
-            f"select distinct device_id from {EVENTS_TABLE} "
-            "where device_id is not null and "
-            f"{landed_by(str(params[f'deliveries_{EVENTS_DATASET}']))}"), "spark")
-        if not touched:  # no event this run: every session stays as it is
-            return engine.count(SESSIONS_TABLE), 0, 0
-        engine.materialize(sessions, (
-            f"select distinct e.session_id from {EVENTS_TABLE} e "
-            f"left semi join {devices} d on e.device_id = d.device_id "
-            "where e.session_id is not null"), "spark")
+        if not engine.materialize(landed, (
+                f"select session_id, device_id from {EVENTS_TABLE} where "
+                f"{landed_by(str(params[f'deliveries_{EVENTS_DATASET}']))}"), "spark"):
+            return engine.count(SESSIONS_TABLE), 0, 0, 0  # no event this run: no change
+        touched = engine.materialize(sessions, (
+            f"select distinct session_id from {landed} where session_id is not null"), "spark")
+        gap_devices = engine.materialize(devices, (
+            f"select distinct device_id from {landed} "
+            "where session_id is null and device_id is not null"), "spark")
         events = engine.materialize(scope, (
             f"select e.* from {EVENTS_TABLE} e "
-            f"left join {devices} d on e.device_id = d.device_id "
             f"left join {sessions} s on e.session_id = s.session_id "
-            "where d.device_id is not null or s.session_id is not null"), "spark")
+            f"left join {devices} d on e.session_id is null and e.device_id = d.device_id "
+            "where s.session_id is not null or d.device_id is not null"), "spark")
         # The model reads the touched events under the events table's own name.
         engine.register_view(EVENTS_TABLE, f"select * from {scope}", "spark")
         with engine.materialized_ctes(fresh, model.render(engine.dialect, params)) as fresh_sql:
             engine.register_view(fresh, fresh_sql, engine.dialect)
             names = engine.query(f"select * from {fresh} limit 0", engine.dialect).column_names
             columns = ", ".join(names)
+            # A gap session's key is `<device>#<n>` (the model's own); a collector
+            # session of such a device keeps its row unless it is touched itself.
             rows = engine.write_table(SESSIONS_TABLE, (
                 f"select {', '.join(f'p.{c}' for c in names)} from {SESSIONS_TABLE} p "
                 f"left anti join {sessions} s on p.session_key = s.session_id "
                 f"left anti join {devices} d on p.device_id = d.device_id "
+                "and startswith(p.session_key, concat(d.device_id, '#')) "
                 f"union all select {columns} from {fresh}"), "spark")
     finally:
         engine.register_table(EVENTS_TABLE)  # its own name reads the whole table again
-        for name in (scope, sessions, devices):
+        for name in (scope, devices, sessions, landed):
             engine.release(name)
-    return rows, touched, events
+    return rows, touched, gap_devices, events
 
 
 def hourly_session_merge_run(ctx: StepContext) -> StepResult:
     """`fct_digital_sessions`'s `run`: full recompute, hourly a merge of touched sessions."""
     model = load_model("spark", SESSIONS_TABLE)
     if schedule_of(ctx.run_id) == "hourly" and ctx.lake.exists(SESSIONS_TABLE):
-        rows, devices, events = merge_touched_sessions(ctx.engine, model, ctx.params)
+        rows, touched, gap_devices, events = merge_touched_sessions(ctx.engine, model,
+                                                                    ctx.params)
         return StepResult(rows_out=rows, details={
-            "mode": "incremental", "devices_touched": devices, "events_read": events})
+            "mode": "incremental", "sessions_touched": touched,
+            "gap_devices_touched": gap_devices, "events_read": events})
     rows = ctx.engine.run_model(model, ctx.params)
     return StepResult(rows_out=rows, details={"mode": "full"})
 

@@ -185,8 +185,10 @@ def test_hourly_sessions_recompute_touched_sessions_only_and_equal_a_full_recomp
         ("s-shared", "A", 3, at("2026-11-24T09:00:00")),
     ]
     assert hourly == full_recompute(settings, tmp_path, DAILY_CLICKS + HOURLY_CLICKS)
-    # Touched: dev-a and dev-b (this run's devices), so every event but s-c's is read.
-    assert details == {"mode": "incremental", "devices_touched": 2, "events_read": 7}
+    # Touched: s-shared (h1's session) and dev-a's gap sessions (h2 has no session): the
+    # events read are s-shared's three and dev-a's three without a session.
+    assert details == {"mode": "incremental", "sessions_touched": 1, "gap_devices_touched": 1,
+                       "events_read": 6}
 
 
 def test_rerunning_an_hourly_sessions_merge_gives_the_same_table(settings, lake, engine) -> None:
@@ -200,5 +202,5 @@ def test_hourly_run_without_events_leaves_the_sessions_as_they_are(
         settings, lake, duckdb_engine) -> None:
     daily, _ = sessions_after(settings, lake, duckdb_engine, "daily", DAILY_CLICKS)
     hourly, details = sessions_after(settings, lake, duckdb_engine, "hourly", DAILY_CLICKS)
-    assert (hourly, details) == (daily, {"mode": "incremental", "devices_touched": 0,
-                                         "events_read": 0})
+    assert (hourly, details) == (daily, {"mode": "incremental", "sessions_touched": 0,
+                                         "gap_devices_touched": 0, "events_read": 0})
