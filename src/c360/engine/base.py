@@ -165,7 +165,8 @@ class Engine(ABC):
         dialect: str | None = None,
         partition: Mapping[str, str] | None = None,
     ) -> int:
-        """Materialize `sql` as `table` (or one partition of it), atomically; return rows.
+        """Materialize `sql` as `table` (or one partition of it), atomically; return the
+        rows written (those of the partition, for a partition).
 
         A rerun replaces the same table/partition: never appends twice.
         """
