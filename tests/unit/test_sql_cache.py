@@ -15,6 +15,7 @@ from c360.conform.model import _conform_sql, conform_sql
 from c360.contracts import load_contracts
 from c360.engine.base import _hoisted, hoist_materialized_ctes
 from c360.models import MODEL_DIALECTS, Model, bind, load_model
+from c360.pipeline.context import model_params
 from c360.resources import resource_dir, sql_dir
 
 
@@ -108,13 +109,13 @@ def _every_model() -> list[Model]:
 @pytest.mark.parametrize("dialect", ["duckdb", "spark"])
 def test_every_model_renders_from_the_cache_exactly_as_it_renders_directly(
         dialect: str, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    params = {"logical_date": date(2026, 11, 25), "run_id": "daily-2026-11-25"}
+    params = model_params(date(2026, 11, 25), "daily-2026-11-25", load_contracts())
     models = _every_model()
     assert len(models) == 15
     direct = [bind(m._tree(), params).sql(dialect=dialect, pretty=False) for m in models]
     assert [m.render(dialect, params) for m in models] == direct
     _new_process(monkeypatch)
-    other = {"logical_date": date(2027, 1, 3), "run_id": "hourly-2027-01-03.2"}
+    other = model_params(date(2027, 1, 3), "hourly-2027-01-03.2", load_contracts())
     assert [m.render(dialect, other) for m in models] == [
         bind(m._tree(), other).sql(dialect=dialect, pretty=False) for m in models]
     _new_process(monkeypatch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,9 +50,14 @@ class StepContext:
         on that prefix (`startswith`) reads only the run's own rows of a stage table:
         engines skip the Parquet row groups whose `_source_file` range cannot match.
         """
-        return {
-            "logical_date": self.logical_date, "run_id": self.run_id,
-            **{f"deliveries_{dataset}": delivery_key(contract.raw.path, self.logical_date,
-                                                     self.run_id)
-               for dataset, contract in self.contracts.items()},
-        }
+        return model_params(self.logical_date, self.run_id, self.contracts)
+
+
+def model_params(logical_date: date, run_id: str, contracts: Mapping[str, Contract]
+                 ) -> dict[str, object]:
+    """The parameters a run binds into its SQL models (`StepContext.params`)."""
+    return {
+        "logical_date": logical_date, "run_id": run_id,
+        **{f"deliveries_{dataset}": delivery_key(contract.raw.path, logical_date, run_id)
+           for dataset, contract in contracts.items()},
+    }
