@@ -47,6 +47,9 @@ def _json_is_valid(line: exp.Expr, target_dialect: str) -> exp.Expr:
 
 # Each JSON line is parsed once into `_fields`, holding every contract field.
 _PARSED_FIELDS = "_fields"
+# Spark: the field of `from_json`'s struct that holds a line it could not read as the
+# schema says (`columnNameOfCorruptRecord`); NULL when it read the line.
+_UNREAD = "_corrupt_record"
 
 
 def _spark_schema(contract: Contract) -> str:
@@ -83,18 +86,45 @@ def _parsed_json_lines(contract: Contract, raw_view: str, target_dialect: str) -
     inlined, DuckDB would repeat the parse for every field read from it.
     """
     valid = _json_is_valid(_col("line"), target_dialect)
-    parse: exp.Expr
-    if target_dialect == "duckdb":
-        paths = exp.Array(expressions=[_str("$." + c.source) for c in contract.columns])
-        parse = exp.Anonymous(this="json_extract_string", expressions=[_col("line"), paths])
-    else:
-        parse = exp.Anonymous(this="from_json",
-                              expressions=[_col("line"), _str(_spark_schema(contract))])
+    if target_dialect != "duckdb":
+        return _parsed_json_lines_spark(contract, raw_view, valid)
+    paths = exp.Array(expressions=[_str("$." + c.source) for c in contract.columns])
+    parse = exp.Anonymous(this="json_extract_string", expressions=[_col("line"), paths])
     # Guarded so a malformed line yields NULLs (and a reason) instead of an error.
     fields = exp.Case(ifs=[exp.If(this=valid.copy(), true=parse)])
     return (exp.select("_source_file", exp.alias_(valid, "_json_valid"),
                        exp.alias_(fields, _PARSED_FIELDS))
             .from_(raw_view).where(_not_blank(_col("line"))))
+
+
+def _parsed_json_lines_spark(contract: Contract, raw_view: str, valid: exp.Expr) -> exp.Select:
+    """Spark: `from_json` once per line, the validity test only where it could not read.
+
+    A line `from_json` reads as the schema says is valid JSON; only the lines it cannot
+    read (malformed, or JSON of another shape: a scalar, an array, a nested value of
+    another type) ask `get_json_object(line, '$')`, the validity test, which parses the
+    line once more. Validity and fields are those of testing every line first (the same
+    on malformed, scalar, array, nested-mismatch and duplicate-key lines, checked
+    against it), at one parse per line instead of two: Spark 100k clickstream conform,
+    warm, 11.9-12.1 s -> 10.2-10.4 s (same rows).
+    """
+    sources = {c.source.split(".")[0] for c in contract.columns}
+    if _UNREAD in sources:
+        raise ValueError(f"{contract.dataset}: a source field may not be named {_UNREAD}")
+    schema = f"{_spark_schema(contract)}, `{_UNREAD}` STRING"
+    options = exp.Anonymous(this="map", expressions=[_str("columnNameOfCorruptRecord"),
+                                                     _str(_UNREAD)])
+    parse = exp.Anonymous(this="from_json", expressions=[_col("line"), _str(schema), options])
+    read = exp.Is(this=exp.Dot.build([_col("_parsed"), exp.to_identifier(_UNREAD)]),
+                  expression=exp.Null())
+    checked = exp.Case(ifs=[exp.If(this=read, true=exp.true())], default=valid)
+    # `_parsed` is read twice below: Spark keeps the inner projection (it does not inline
+    # an expression as costly as `from_json` into two places).
+    parsed = (exp.select("_source_file", "line", exp.alias_(parse, "_parsed"))
+              .from_(raw_view).where(_not_blank(_col("line"))))
+    fields = exp.Case(ifs=[exp.If(this=checked.copy(), true=_col("_parsed"))])
+    return exp.select("_source_file", exp.alias_(checked, "_json_valid"),
+                      exp.alias_(fields, _PARSED_FIELDS)).from_(parsed.subquery("lines"))
 
 
 def _not_blank(line: exp.Expr) -> exp.Expr:
