@@ -47,8 +47,12 @@ def _layout(expression: str, tmp_path: Path) -> Any:
                     pytrace=False)
     env = {k: v for k, v in os.environ.items() if k != "TF_CLI_CONFIG_FILE"}
     env["TF_DATA_DIR"] = str(tmp_path / ".terraform")
+    # Its own (empty) state file: `console` locks the state, and two tests evaluating the
+    # module at once (pytest-xdist workers) would otherwise both lock the module folder's
+    # `terraform.tfstate` ("Error acquiring the state lock").
     proc = subprocess.run(
         ["terraform", f"-chdir={ROOT / 'terraform' / 'modules' / 'artifact_layout'}", "console",
+         f"-state={tmp_path / 'terraform.tfstate'}",
          "-var", "artifacts_bucket=c360-test-artifacts", "-var", f"artifact_version={VERSION}"],
         input=f"jsonencode({expression})\n", capture_output=True, text=True, env=env,
         timeout=60, check=True)
