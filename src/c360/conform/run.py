@@ -99,11 +99,17 @@ def conform_dataset(engine: Engine, contract: Contract, files: list[str]) -> Con
     return ConformResult(contract.dataset, rows_in, staged, quarantined)
 
 
+def delivery_folder_ends(first: str) -> tuple[str, str]:
+    """What follows a run's first delivery folder `first` in the path of a file that run
+    landed: RAW keeps the first delivery under `<first>/`, a later one of the same run
+    beside it under `<first>.<n>/` (`c360.ingest.landing.free_run_folder`)."""
+    return f"{first}/", f"{first}."
+
+
 def delivery_markers(run_id: str) -> tuple[str, str]:
-    """What the path of a file landed by `run_id` holds: RAW keeps its first delivery
-    under `.../run_id=<run>/`, a later one of the same run under `.../run_id=<run>.<n>/`
-    (`c360.ingest.landing.free_run_folder`)."""
-    return f"/run_id={run_id}/", f"/run_id={run_id}."
+    """What the path of a file landed by `run_id` holds: `.../run_id=<run>/` or
+    `.../run_id=<run>.<n>/` (`delivery_folder_ends`)."""
+    return delivery_folder_ends(f"/run_id={run_id}")
 
 
 def delivered_by(files: list[str], run_id: str) -> list[str]:

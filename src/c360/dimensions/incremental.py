@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from c360.conform.run import delivery_folder_ends
 from c360.engine import Engine
 from c360.models import Model, load_model
 from c360.pipeline.context import StepContext, StepResult
@@ -33,8 +34,8 @@ def landed_by(deliveries: str, column: str = "_source_file") -> str:
     `deliveries_<dataset>` parameter; a later delivery is `<deliveries>.<n>/`).
 
     A prefix test, which Parquet readers answer from row-group statistics."""
-    quoted = deliveries.replace("'", "''")
-    return (f"(startswith({column}, '{quoted}/') or startswith({column}, '{quoted}.'))")
+    quoted = [end.replace("'", "''") for end in delivery_folder_ends(deliveries)]
+    return "(" + " or ".join(f"startswith({column}, '{end}')" for end in quoted) + ")"
 
 
 def merge_changed_customers(
