@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -186,7 +186,7 @@ class Engine(ABC):
                     )
                 if not found:
                     written.mkdir(parents=True)
-            rows = parquet_rows(written)
+            rows = parquet_rows(written.rglob("*.parquet"))
             commit_dir(written, final_dir)
         self.register_table(table)
         return rows
@@ -211,7 +211,7 @@ class Engine(ABC):
         prefix = f"batch-{re.sub(r'[^A-Za-z0-9-]+', '-', batch)}-"
         with self._written_to_staging(table, sql, dialect, final_dir) as staged:
             files = sorted(staged.rglob("*.parquet"))
-            rows = parquet_rows(staged)
+            rows = parquet_rows(files)
             for old in final_dir.glob(f"{prefix}*.parquet"):
                 old.unlink()
             for index, written in enumerate(files):
@@ -332,10 +332,10 @@ class Engine(ABC):
         self.close()
 
 
-def parquet_rows(folder: Path) -> int:
-    """Rows of the Parquet files under `folder`, from their footers (no query: a count on
-    Spark is one more job, ~0.1 s locally however small the table)."""
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in sorted(folder.rglob("*.parquet")))
+def parquet_rows(files: Iterable[Path]) -> int:
+    """Rows of these Parquet files, from their footers (no query: a count on Spark is one
+    more job, ~0.1 s locally however small the table)."""
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
 
 
 def hoist_materialized_ctes(sql: str, dialect: str, table: str, hoist: bool = True

@@ -164,7 +164,7 @@ class SparkEngine(Engine):
         self.spark.sql(sql).write.mode("overwrite").parquet(_uri(location))
         self.spark.read.parquet(_uri(location)).createOrReplaceTempView(view)
         # Rows from the files' footers where they are local (a lake on S3: counted).
-        return None if "://" in location else parquet_rows(Path(location))
+        return None if "://" in location else parquet_rows(Path(location).rglob("*.parquet"))
 
     def _release(self, view: str) -> None:
         location = self._materialized.pop(view, None)
