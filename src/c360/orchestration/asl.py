@@ -360,9 +360,8 @@ def _merge_statements(target: str, tree: exp.Expr, keys: tuple[str, ...],
 
 def _athena_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
     statements = athena_statements(step.name)
-    # The step's first state bears its name; the second says what it runs.
-    second = "merge" if step.name in SELF_READING else "insert"
-    labels = [step.name, f"{step.name}: {second}"]
+    # The step's first state bears its name; the second says what it runs (insert/merge).
+    labels = [step.name, f"{step.name}: {statements[1].split(' ', 1)[0].lower()}"]
     states: dict[str, dict[str, Any]] = {}
     spec = Poll(options.athena_wait_seconds, "$.query.poll.QueryExecution.Status.State",
                 "$.query.poll.QueryExecution.Status", ("SUCCEEDED",), ("FAILED", "CANCELLED"))
