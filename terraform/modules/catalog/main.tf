@@ -89,12 +89,12 @@ resource "aws_glue_catalog_table" "stage" {
 
   storage_descriptor {
     location      = "s3://${var.bucket_names["stage"]}/${each.key}/"
-    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
-    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+    input_format  = local.parquet_storage.input_format
+    output_format = local.parquet_storage.output_format
 
     ser_de_info {
       name                  = "parquet"
-      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+      serialization_library = local.parquet_storage.serde
       parameters = {
         "serialization.format" = "1"
       }
@@ -203,6 +203,12 @@ locals {
     classification        = "parquet"
     "parquet.compression" = "SNAPPY"
   }
+  # Hive's Parquet formats and SerDe: every Parquet table here (stage, models, sandbox).
+  parquet_storage = {
+    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+    serde         = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+  }
 }
 
 # Iceberg tables, created by Glue from the columns (IcebergInput, metadata_operation
@@ -285,12 +291,12 @@ resource "aws_glue_catalog_table" "parquet" {
 
   storage_descriptor {
     location      = each.value.location
-    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
-    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+    input_format  = local.parquet_storage.input_format
+    output_format = local.parquet_storage.output_format
 
     ser_de_info {
       name                  = "parquet"
-      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+      serialization_library = local.parquet_storage.serde
       parameters = {
         "serialization.format" = "1"
       }
@@ -340,12 +346,12 @@ resource "aws_glue_catalog_table" "sandbox" {
 
   storage_descriptor {
     location      = each.value.location
-    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
-    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+    input_format  = local.parquet_storage.input_format
+    output_format = local.parquet_storage.output_format
 
     ser_de_info {
       name                  = "parquet"
-      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+      serialization_library = local.parquet_storage.serde
       parameters = {
         "serialization.format" = "1"
       }
