@@ -177,7 +177,8 @@ def link_probabilistic(
         if estimate:
             for rule in train.em_blocking_rules:
                 linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, max_pairs=train.em_max_pairs)
+                    rule, max_pairs=train.em_max_pairs,
+                    estimate_without_term_frequencies=not train.em_term_frequencies)
         floor = min(prob.threshold, prob.attach_threshold or prob.threshold)
         predictions = linker.inference.predict(
             threshold_match_probability=floor, warning_mode="never")

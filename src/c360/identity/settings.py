@@ -56,6 +56,10 @@ class Training:
     u_max_pairs: float = 2e6
     em_blocking_rules: tuple[str, ...] = ()
     em_max_pairs: float | None = None
+    em_term_frequencies: bool = False
+    """Whether each EM iteration applies the term-frequency adjustments. Off: Splink
+    counts the agreement patterns once and iterates on those counts (the iterations
+    no longer rescan every compared pair; the TF adjustments still score the pairs)."""
     prior_rules: tuple[str, ...] = ()
     prior_recall: float = 0.7
     reuse_model_days: int = 8
@@ -201,6 +205,8 @@ def _probabilistic(r: _Reader, data: Mapping[str, Any]) -> Probabilistic:
         u_max_pairs=float(train.get("u_max_pairs", 2e6)),
         em_blocking_rules=tuple(r.texts(train, "em_blocking_rules", "training", default=[])),
         em_max_pairs=float(em_max) if em_max is not None else None,
+        em_term_frequencies=r.flag(train, "em_term_frequencies",
+                                   "probabilistic.training", default=False),
         prior_rules=tuple(r.texts(train, "prior_rules", "training", default=[])),
         prior_recall=recall,
         reuse_model_days=reuse,
@@ -304,6 +310,13 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise IdentitySettingsError(
                 f"{self.where}: {_join(ctx, key)} must be a list of strings")
+        return value
+
+    def flag(self, data: object, key: str, ctx: str, default: bool) -> bool:
+        value = self._get(data, key, ctx, default)
+        if not isinstance(value, bool):
+            raise IdentitySettingsError(
+                f"{self.where}: {_join(ctx, key)} must be true or false, got {value!r}")
         return value
 
     def seq(self, data: object, key: str, ctx: str, default: object = None) -> Sequence[Any]:

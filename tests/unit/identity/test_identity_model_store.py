@@ -162,3 +162,16 @@ def test_a_model_trained_on_spark_scores_on_duckdb_with_the_same_links(tmp_path,
                                        "trained_on": "2026-11-23"}
     assert reused.details["linkage"]["probabilistic"]["links_accepted"] == 150
     assert reused.details["registry"]["id_stability"] == 1.0
+
+
+@pytest.mark.parametrize("em_term_frequencies", [False, True])
+def test_em_with_or_without_term_frequencies_learns_a_model_linking_every_person(
+        duckdb_engine, trainable, em_term_frequencies):
+    training = replace(trainable.probabilistic.training, em_term_frequencies=em_term_frequencies)
+    settings = replace(trainable, probabilistic=replace(trainable.probabilistic,
+                                                        training=training))
+    duckdb_engine.write_arrow("int_person_records", population())
+    result = resolve_identity(duckdb_engine, settings, "daily-2026-11-23", MONDAY)
+    learnt = result.details["linkage"]["probabilistic"]
+    assert result.details["model"]["used"] == "estimated"
+    assert (learnt["links_accepted"], result.details["registry"]["customers"]) == (150, 150)

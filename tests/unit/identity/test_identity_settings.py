@@ -41,6 +41,18 @@ def test_comparison_level_of_unknown_kind_is_rejected_naming_its_position():
         parse_identity_settings(data)
 
 
+def test_em_term_frequencies_must_be_true_or_false():
+    data = shipped_with(
+        lambda d: d["probabilistic"]["training"].update(em_term_frequencies="no"))
+    with pytest.raises(IdentitySettingsError, match=r"probabilistic\.training\."
+                       r"em_term_frequencies must be true or false, got 'no'"):
+        parse_identity_settings(data)
+
+
+def test_shipped_settings_run_em_on_agreement_pattern_counts():
+    assert load_identity_settings().probabilistic.training.em_term_frequencies is False
+
+
 def test_survivorship_for_an_attribute_the_golden_record_lacks_is_rejected():
     data = shipped_with(
         lambda d: d["survivorship"]["attributes"].update(shoe_size={"order": ["recency"]}))
