@@ -98,6 +98,15 @@ class ClusterValues(Mapping[int, frozenset[str]]):
                 return found
         raise KeyError(cluster)
 
+    def union(self, other: ClusterValues) -> ClusterValues:
+        """Per cluster, the values of both (`other` over the same clusters)."""
+        if not np.array_equal(self._clusters, other._clusters):
+            raise ValueError("union of value sets over different clusters")
+        sets = [a if b is None else b if a is None else a | b
+                for a, b in zip(self._sets[:-1].tolist(), other._sets[:-1].tolist(),
+                                strict=True)]
+        return ClusterValues(self._clusters, sets)
+
     def __iter__(self) -> Iterator[int]:
         present = np.flatnonzero(self._sets[:-1] != None)  # noqa: E711 — elementwise
         return iter(self._clusters[present].tolist())

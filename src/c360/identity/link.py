@@ -309,24 +309,32 @@ def _useful_pairs(left: np.ndarray, right: np.ndarray, p: np.ndarray, lone: np.n
 
 def _conflict_rules(backend: IdentityBackend, settings: IdentitySettings, clusters: np.ndarray
                     ) -> list[ConflictRule]:
-    """For each cannot_link rule: the values each involved deterministic cluster holds."""
+    """For each cannot_link rule: the values each involved deterministic cluster holds.
+
+    One query collects every rule column's values per cluster (one scan of the
+    records, not one per column).
+    """
     rules = settings.probabilistic.cannot_link
     if not len(clusters) or not rules:
         return []
     backend.arrow("identity_involved", pa.table({"det_cluster": clusters.astype(np.int64)}))
     involved = np.unique(clusters.astype(np.int64))
+    pairs = sorted({pair for rule in rules for pair in rule.columns})
+    # A name column also offers its formal name ("bill" holds "william" too).
+    sources: dict[tuple[str, str | int], list[str]] = {
+        (column, mode): [column] + ([f"{column}_canonical"] if mode == "name" and
+                                    f"{column}_canonical" in STANDARD_COLUMNS else [])
+        for column, mode in pairs}
+    read = sorted({c for columns in sources.values() for c in columns})
+    rows = backend.fetch(
+        "select d.det_cluster, "
+        + ", ".join(f"collect_set(cast(r.{c} as string)) as {c}" for c in read)
+        + " from identity_records as r join identity_det as d on d.record_idx = r.record_idx "
+        "join identity_involved as i on i.det_cluster = d.det_cluster group by d.det_cluster")
     values: dict[str, ClusterValues] = {}
-    for column, mode in sorted({pair for rule in rules for pair in rule.columns}):
-        # A name column also offers its formal name ("bill" holds "william" too).
-        value = f"cast(r.{column} as string)"
-        if mode == "name" and f"{column}_canonical" in STANDARD_COLUMNS:
-            value = f"explode(array({value}, cast(r.{column}_canonical as string)))"
-        rows = backend.fetch(
-            f"select det_cluster, collect_set(v) as vs from (select d.det_cluster, {value} as v "
-            "from identity_records as r join identity_det as d on d.record_idx = r.record_idx "
-            "join identity_involved as i on i.det_cluster = d.det_cluster) as x "
-            "where v is not null group by det_cluster")
-        values[column] = _cluster_values(involved, rows)
+    for (column, _mode), columns in sources.items():
+        sets = [_cluster_values(involved, rows.select(["det_cluster", c])) for c in columns]
+        values[column] = sets[0] if len(sets) == 1 else sets[0].union(sets[1])
     return [
         ConflictRule(values={c: values[c] for c, _ in rule.columns},
                      agreement=dict(rule.columns))
@@ -340,6 +348,8 @@ def _cluster_values(clusters: np.ndarray, rows: pa.Table) -> ClusterValues:
     Sets are built from the flat values, most of them (one value) in one `map`:
     converting the list column row by row dominated the clustering step.
     """
+    # A cluster holding no value (an empty or NULL list) holds nothing (None).
+    rows = rows.filter(pc.fill_null(pc.greater(pc.list_value_length(rows.column(1)), 0), False))
     lists = rows.column(1).combine_chunks()
     offsets = lists.offsets.to_numpy().astype(np.int64)
     flat = lists.values

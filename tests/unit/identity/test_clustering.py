@@ -80,6 +80,21 @@ def test_cluster_values_is_a_mapping_of_the_clusters_that_hold_values():
     assert 7 not in values
 
 
+def test_cluster_values_union_holds_the_values_of_both_per_cluster():
+    names = ClusterValues(np.array([3, 7, 9]), [frozenset({"bill"}), None, None])
+    formal = ClusterValues(np.array([3, 7, 9]), [frozenset({"william"}), None,
+                                                 frozenset({"robert"})])
+    assert dict(names.union(formal)) == {3: frozenset({"bill", "william"}),
+                                         9: frozenset({"robert"})}
+
+
+def test_cluster_values_from_rows_treat_an_empty_or_null_list_as_holding_nothing():
+    rows = pa.table({"det_cluster": pa.array([3, 5, 9], pa.int64()),
+                     "vs": pa.array([[], None, ["ann"]], pa.list_(pa.string()))})
+    values = _cluster_values(np.array([3, 5, 9]), rows)
+    assert values.lookup(np.array([3, 5, 9])) == [None, None, frozenset({"ann"})]
+
+
 def test_cluster_values_refuses_clusters_that_are_not_sorted():
     with pytest.raises(ValueError, match="sorted and distinct"):
         ClusterValues(np.array([7, 3]), [frozenset({"ann"}), frozenset({"bob"})])
