@@ -40,7 +40,7 @@ $(ASL_TOOLS): tools/asl/package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found (the ASL validator needs Node.js)"; exit 1; }
 	npm ci --prefix tools/asl --no-audit --no-fund --loglevel=error
 
-setup: $(STAMP) $(ASL_TOOLS) browser ## create .venv and install c360 with all extras (idempotent)
+setup: $(STAMP) $(ASL_TOOLS) browser jdbc-driver ## create .venv and install c360 with all extras (idempotent)
 
 demo: setup ## run the whole pipeline locally on the embedded default and print a sample profile
 	C360_LOG_LEVEL=$${C360_LOG_LEVEL:-WARNING} $(VENV)/bin/c360 demo --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --workdir $(DEMO_DIR)
@@ -93,12 +93,15 @@ test-reliability: setup ## erasure, crash recovery (kills runs), locks, consent,
 bench-identity: setup ## identity precision/recall/F1, id stability, time at 10k/100k records (FULL=1 adds 1M) -> bench/results/identity.json
 	$(PY) bench/identity_bench.py $(if $(FULL),--full,)
 
-.PHONY: bench bench-identity-reuse browser
+.PHONY: bench bench-identity-reuse browser jdbc-driver
 bench: setup ## daily (empty lake, then steady with stored models) + hourly (1% delta) on both engines at 10k/100k customers (FULL=1 adds 1M) vs hand-written floors -> bench/results/
 	$(PY) bench/run_bench.py $(if $(FULL),--large,)
 
 bench-identity-reuse: setup ## identity trained (weekly) vs with the stored model (daily), on a lake `make bench` built (ENGINE=spark, CUSTOMERS=100000 by default)
 	$(PY) bench/identity_reuse_bench.py --engine $(or $(ENGINE),spark) --customers $(or $(CUSTOMERS),100000)
+
+jdbc-driver: ## PostgreSQL JDBC driver for the Spark JDBC extract test (Debian package libpostgresql-jdbc-java)
+	@test -f /usr/share/java/postgresql.jar || { test "$$(id -u)" = 0 && apt-get install -y --no-install-recommends libpostgresql-jdbc-java; } || { echo "error: install the PostgreSQL JDBC driver: sudo apt-get install -y libpostgresql-jdbc-java"; exit 1; }
 
 browser: ## headless Chromium for the report test (Debian package chromium)
 	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y --no-install-recommends chromium; } || { echo "error: install chromium: sudo apt-get install -y chromium"; exit 1; }
