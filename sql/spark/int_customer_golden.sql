@@ -113,48 +113,91 @@ picked as (
     select
         customer_id,
         min(case when first_name is not null then named_struct(
-            'criterion_1', case first_name_1 when 'source_priority' then first_name_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_2', case first_name_2 when 'source_priority' then first_name_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_3', case first_name_3 when 'source_priority' then first_name_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_1', case first_name_1
+                when 'source_priority' then first_name_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_2', case first_name_2
+                when 'source_priority' then first_name_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_3', case first_name_3
+                when 'source_priority' then first_name_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
             'source_system', source_system, 'source_key', source_key,
             'first_name', first_name) end) as first_name_pick,
         min(case when last_name is not null then named_struct(
-            'criterion_1', case last_name_1 when 'source_priority' then last_name_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_2', case last_name_2 when 'source_priority' then last_name_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_3', case last_name_3 when 'source_priority' then last_name_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_1', case last_name_1
+                when 'source_priority' then last_name_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_2', case last_name_2
+                when 'source_priority' then last_name_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_3', case last_name_3
+                when 'source_priority' then last_name_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
             'source_system', source_system, 'source_key', source_key,
             'last_name', last_name) end) as last_name_pick,
         min(case when birth_date is not null then named_struct(
-            'criterion_1', case birth_date_1 when 'source_priority' then birth_date_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_2', case birth_date_2 when 'source_priority' then birth_date_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_3', case birth_date_3 when 'source_priority' then birth_date_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_1', case birth_date_1
+                when 'source_priority' then birth_date_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_2', case birth_date_2
+                when 'source_priority' then birth_date_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_3', case birth_date_3
+                when 'source_priority' then birth_date_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
             'source_system', source_system, 'source_key', source_key,
             'birth_date', birth_date) end) as birth_date_pick,
         min(case when national_id is not null then named_struct(
-            'criterion_1', case national_id_1 when 'source_priority' then national_id_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_2', case national_id_2 when 'source_priority' then national_id_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_3', case national_id_3 when 'source_priority' then national_id_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_1', case national_id_1
+                when 'source_priority' then national_id_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_2', case national_id_2
+                when 'source_priority' then national_id_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_3', case national_id_3
+                when 'source_priority' then national_id_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
             'source_system', source_system, 'source_key', source_key,
             'national_id', national_id) end) as national_id_pick,
         min(case when email is not null then named_struct(
-            'criterion_1', case email_1 when 'source_priority' then email_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_2', case email_2 when 'source_priority' then email_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_3', case email_3 when 'source_priority' then email_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_1', case email_1
+                when 'source_priority' then email_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_2', case email_2
+                when 'source_priority' then email_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_3', case email_3
+                when 'source_priority' then email_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
             'source_system', source_system, 'source_key', source_key,
             'email', email) end) as email_pick,
         min(case when phone is not null then named_struct(
-            'criterion_1', case phone_1 when 'source_priority' then phone_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_2', case phone_2 when 'source_priority' then phone_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_3', case phone_3 when 'source_priority' then phone_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_1', case phone_1
+                when 'source_priority' then phone_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_2', case phone_2
+                when 'source_priority' then phone_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_3', case phone_3
+                when 'source_priority' then phone_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
             'source_system', source_system, 'source_key', source_key,
             'phone', phone) end) as phone_pick,
         min(case when address_line is not null or postal_code is not null then named_struct(
             'street_missing', case when address_line is null then 1 else 0 end,
-            'criterion_1', case address_1 when 'source_priority' then address_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_2', case address_2 when 'source_priority' then address_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
-            'criterion_3', case address_3 when 'source_priority' then address_by_source when 'recency' then by_recency when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_1', case address_1
+                when 'source_priority' then address_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_2', case address_2
+                when 'source_priority' then address_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
+            'criterion_3', case address_3
+                when 'source_priority' then address_by_source when 'recency' then by_recency
+                when 'completeness' then by_completeness else cast(0 as bigint) end,
             'source_system', source_system, 'source_key', source_key,
-            'address_line', address_line, 'city', city, 'state', state, 'postal_code', postal_code) end) as address_pick
+            'address_line', address_line, 'city', city, 'state', state,
+            'postal_code', postal_code) end) as address_pick
     from keyed
     group by customer_id
 )
