@@ -100,11 +100,15 @@ bench: setup ## daily (empty lake, then steady with stored models) + hourly (1% 
 bench-identity-reuse: setup ## identity trained (weekly) vs with the stored model (daily), on a lake `make bench` built (ENGINE=spark, CUSTOMERS=100000 by default)
 	$(PY) bench/identity_reuse_bench.py --engine $(or $(ENGINE),spark) --customers $(or $(CUSTOMERS),100000)
 
+# $(call debian_package,<shell test passing when installed>,<package>): apt-get as root,
+# else an error naming the command to run.
+debian_package = @$(1) || { test "$$(id -u)" = 0 && apt-get install -y --no-install-recommends $(2); } || { echo "error: install $(2): sudo apt-get install -y $(2)"; exit 1; }
+
 jdbc-driver: ## PostgreSQL JDBC driver for the Spark JDBC extract test (Debian package libpostgresql-jdbc-java)
-	@test -f /usr/share/java/postgresql.jar || { test "$$(id -u)" = 0 && apt-get install -y --no-install-recommends libpostgresql-jdbc-java; } || { echo "error: install the PostgreSQL JDBC driver: sudo apt-get install -y libpostgresql-jdbc-java"; exit 1; }
+	$(call debian_package,test -f /usr/share/java/postgresql.jar,libpostgresql-jdbc-java)
 
 browser: ## headless Chromium for the report test (Debian package chromium)
-	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y --no-install-recommends chromium; } || { echo "error: install chromium: sudo apt-get install -y chromium"; exit 1; }
+	$(call debian_package,command -v chromium >/dev/null,chromium)
 
 .PHONY: tf-fmt tf-check tf-validate tf-test tf-scan tf-lock
 tf-fmt: ## rewrite terraform/ with terraform fmt
