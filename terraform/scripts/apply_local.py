@@ -219,13 +219,17 @@ class LocalDeployment:
 
 
 ACCESS_LINE = re.compile(r'^\S+ - - \[[^]]+\] "(?P<request>[^"]*)" (?P<status>\d{3}) ')
+NOTICE_LINE = re.compile(r"^Unsupported Optimised service integration for service_name ")
+"""moto's note for each Athena/EMR Serverless task of a state machine it creates: not an error."""
 
 
 def _emulator_log_summary(path: Path, keep: int = 40) -> str:
     """The emulator log's path, its request count, and its last server errors and tracebacks.
 
-    The log has one access line per request (werkzeug's) and moto's tracebacks;
-    a failed apply is usually explained by a 5xx the provider retried.
+    The log has one access line per request (werkzeug's), moto's tracebacks, moto's
+    notes on Step Functions tasks (left out) and the harness's `sdk retry: ...` lines
+    (tests/harness/workarounds.py); a failed apply is usually explained by a 5xx or a
+    lost answer the provider retried.
     """
     requests, problems = 0, []
     for line in path.read_text(errors="replace").splitlines():
@@ -234,7 +238,7 @@ def _emulator_log_summary(path: Path, keep: int = 40) -> str:
             requests += 1
             if access["status"].startswith("5"):
                 problems.append(line)
-        elif line.strip():
+        elif line.strip() and not NOTICE_LINE.match(line):
             problems.append(line)
     shown = "\n".join(problems[-keep:]) or "(no server errors logged)"
     plural = "" if requests == 1 else "s"

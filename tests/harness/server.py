@@ -23,7 +23,7 @@ from .protocol import HOST, READY
 def serve(port: int, region: str, watch_stdin: bool, quiet: bool) -> None:
     from moto.server import ThreadedMotoServer
 
-    from .workarounds import apply_all
+    from .workarounds import APPLIED, apply_all, sdk_retry_gets_first_answer
 
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
@@ -32,7 +32,10 @@ def serve(port: int, region: str, watch_stdin: bool, quiet: bool) -> None:
     # moto's Step Functions interpreter calls services at localhost:$MOTO_PORT.
     os.environ["MOTO_PORT"] = str(real_port)
     with tempfile.TemporaryDirectory(prefix="c360-emulator-") as scratch:
-        applied = apply_all(endpoint, region, Path(scratch))
+        apply_all(endpoint, region, Path(scratch))
+        # Before READY is printed, so no request reaches moto's app unwrapped.
+        server._server.app = sdk_retry_gets_first_answer(server._server.app)  # type: ignore[union-attr]
+        applied = list(APPLIED)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())

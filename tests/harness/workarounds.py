@@ -25,16 +25,23 @@ must re-run `tests/integration` (they fail loudly if an attribute moved).
 |                               | Terraform's create wait fails and DeleteApplication refuses   |
 | SECRETS_CREATE_IDEMPOTENT     | a `CreateSecret` without a value, retried with the same       |
 |                               | `ClientRequestToken`, fails with ResourceExistsException      |
+| SDK_RETRY_GETS_FIRST_ANSWER   | an SDK's retry of a call the emulator already carried out     |
+|                               | (its answer lost) runs it again: a create is refused as       |
+|                               | "already exists" (a WSGI layer, not a patch of moto)          |
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import shlex
+import sys
 import tempfile
 import threading
 import zipfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -455,6 +462,115 @@ def secrets_create_idempotent() -> None:
 
     SecretsManagerBackend.create_secret = create_secret  # type: ignore[method-assign]
     APPLIED.append("SECRETS_CREATE_IDEMPOTENT")
+
+
+# --- SDK_RETRY_GETS_FIRST_ANSWER ---------------------------------------------------
+# AWS SDKs mark every try of one call: `amz-sdk-invocation-id` is the same on each
+# try, `amz-sdk-request: attempt=N; max=M` counts them. They try again when the
+# answer is lost (a dropped connection) or is a 5xx. A loaded emulator (the
+# provider's 20 parallel calls beside a test run on 2 cores) loses answers far more
+# often than AWS, and moto then runs the call a second time: CI's `terraform apply`
+# failed twice on a create the first try had made (CreateSecret, then Glue
+# CreateTable "Table already exists"). AWS keeps a client token's first answer for
+# the creates that take one; most (CreateTable) take none, so this is done for every
+# call, outside moto: a WSGI layer remembers the answer to each mutating call (not
+# GET/HEAD/OPTIONS, which are safe to run again) by invocation id, and answers a
+# retry of a call whose first try succeeded (2xx/3xx) with that answer, waiting for
+# the first try while it still runs. A retry after an error answer (or none) runs
+# again, as on AWS. Each retry is printed to the emulator's log (`sdk retry: ...`),
+# so a failed apply's log says which calls were retried and why.
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REMEMBERED_CALLS = 4096
+"""Answers kept (the newest); a retry comes seconds after its first try."""
+FIRST_TRY_WAIT_SECONDS = 600.0
+_ATTEMPT = re.compile(r"attempt=(\d+)")
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class _Answer:
+    """One call's answer as the emulator gave it (status None: none, the app raised)."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.status: str | None = None
+        self.headers: list[tuple[str, str]] = []
+        self.body = b""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status is not None and self.status[:1] in "23"
+
+
+class SdkRetryGetsFirstAnswer:
+    """WSGI middleware: an SDK retry of a carried-out mutating call gets its first answer."""
+
+    def __init__(self, app: WsgiApp, say: Callable[[str], None] | None = None) -> None:
+        self.app = app
+        self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.lock = threading.Lock()
+        self.answers: OrderedDict[str, _Answer] = OrderedDict()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        if not invocation or environ.get("REQUEST_METHOD", "GET") in SAFE_METHODS:
+            return self.app(environ, start_response)
+        attempt = _ATTEMPT.search(environ.get("HTTP_AMZ_SDK_REQUEST", ""))
+        call = (f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO', '')} "
+                f"{environ.get('HTTP_X_AMZ_TARGET', '')}".rstrip())
+        tried = f"sdk retry: attempt {attempt.group(1) if attempt else '?'} of {call}"
+        while True:
+            with self.lock:
+                earlier = self.answers.get(invocation)
+                if earlier is None or (earlier.done.is_set() and not earlier.succeeded):
+                    mine = self.answers[invocation] = _Answer()
+                    self.answers.move_to_end(invocation)
+                    while len(self.answers) > REMEMBERED_CALLS:
+                        self.answers.popitem(last=False)
+                    break
+            if not earlier.done.wait(FIRST_TRY_WAIT_SECONDS):
+                self.say(f"{tried}: the first try still runs after "
+                         f"{FIRST_TRY_WAIT_SECONDS:.0f} s; running it again")
+                return self.app(environ, start_response)
+            if earlier.succeeded:
+                self.say(f"{tried}: the first try answered {earlier.status}; "
+                         "the same answer again")
+                start_response(earlier.status, list(earlier.headers))
+                return [earlier.body]
+        if earlier is not None:
+            self.say(f"{tried}: the first try answered {earlier.status or 'nothing'}; "
+                     "running it again")
+        return self._answer(mine, environ, start_response)
+
+    def _answer(self, answer: _Answer, environ: dict[str, Any],
+                start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def remember(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            answer.status, answer.headers = status, list(headers)
+            return start_response(status, headers, *exc_info)
+
+        try:
+            parts = self.app(environ, remember)
+            try:
+                answer.body = b"".join(parts)
+            finally:
+                close = getattr(parts, "close", None)
+                if close is not None:
+                    close()
+        except BaseException:
+            answer.status = None
+            raise
+        finally:
+            answer.done.set()
+        return [answer.body]
+
+
+def sdk_retry_gets_first_answer(app: WsgiApp) -> WsgiApp:
+    """`app` behind the SdkRetryGetsFirstAnswer layer (server.py wraps moto's app)."""
+    if "SDK_RETRY_GETS_FIRST_ANSWER" not in APPLIED:
+        APPLIED.append("SDK_RETRY_GETS_FIRST_ANSWER")
+    return SdkRetryGetsFirstAnswer(app)
 
 
 def apply_all(endpoint: str, region: str, scratch: Path) -> list[str]:

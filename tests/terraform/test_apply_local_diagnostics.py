@@ -52,3 +52,20 @@ def test_emulator_log_summary_says_so_when_the_server_logged_no_error(tmp_path: 
 
     assert script._emulator_log_summary(log) == (
         f"emulator log: {log} (1 request), last server errors:\n(no server errors logged)")
+
+
+def test_emulator_log_summary_keeps_sdk_retries_and_leaves_out_moto_step_functions_notes(
+        tmp_path: Path) -> None:
+    log = tmp_path / "emulator.log"
+    log.write_text(
+        "Unsupported Optimised service integration for service_name 'athena' in resource: "
+        "'arn:aws:states:::athena:startQueryExecution'. Attempting to forward request to "
+        "service.\n"
+        '127.0.0.1 - - [27/Nov/2026 15:32:05] "POST / HTTP/1.1" 200 -\n'
+        "sdk retry: attempt 2 of POST / AWSGlue.CreateTable: the first try answered 200 OK; "
+        "the same answer again\n")
+
+    assert script._emulator_log_summary(log) == (
+        f"emulator log: {log} (1 request), last server errors:\n"
+        "sdk retry: attempt 2 of POST / AWSGlue.CreateTable: the first try answered 200 OK; "
+        "the same answer again")

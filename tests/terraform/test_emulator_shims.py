@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -155,3 +156,67 @@ def test_secret_created_again_with_another_request_token_is_refused(
                               ClientRequestToken="c360-other-token-0123456789abcdef0123")
 
     assert refused.value.response["Error"]["Code"] == "ResourceExistsException"
+
+
+def _tries_of_one_call(moto: Emulator, operation: str, invocation: str) -> Any:
+    """A Glue client whose every `operation` request is a try of one SDK call.
+
+    The AWS SDKs send `amz-sdk-invocation-id` (the same on every try of a call) and
+    `amz-sdk-request: attempt=N; max=M`; this client numbers its tries of `operation`
+    1, 2, ... under `invocation`, as the Terraform provider does when it retries.
+    """
+    glue = moto.client("glue")
+    tries = [0]
+
+    def mark(request: Any, **_: Any) -> None:
+        tries[0] += 1
+        request.headers["amz-sdk-invocation-id"] = invocation
+        request.headers["amz-sdk-request"] = f"attempt={tries[0]}; max=25"
+
+    glue.meta.events.register(f"before-send.glue.{operation}", mark)
+    return glue
+
+
+def _create_table(glue: Any, database: str, table: str) -> None:
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": table, "TableType": "EXTERNAL_TABLE",
+        "StorageDescriptor": {"Location": f"s3://lake/{table}/",
+                              "Columns": [{"Name": "customer_id", "Type": "string"}]}})
+
+
+def test_a_retry_of_a_create_the_first_try_carried_out_gets_the_first_answer(
+        moto: Emulator, unique_name: str) -> None:  # noqa: F811
+    glue = _tries_of_one_call(moto, "CreateTable", f"{unique_name}-call")
+    glue.create_database(DatabaseInput={"Name": unique_name})
+
+    _create_table(glue, unique_name, "dim_customer_loyalty")  # try 1: its answer "lost"
+    _create_table(glue, unique_name, "dim_customer_loyalty")  # try 2 of the same call
+
+    tables = glue.get_tables(DatabaseName=unique_name)["TableList"]
+    assert [t["Name"] for t in tables] == ["dim_customer_loyalty"]
+
+
+def test_a_retry_after_an_error_answer_runs_the_call_again(
+        moto: Emulator, unique_name: str) -> None:  # noqa: F811
+    glue = _tries_of_one_call(moto, "CreateTable", f"{unique_name}-call")
+    with pytest.raises(ClientError) as first:
+        _create_table(glue, unique_name, "dim_customer_loyalty")  # no such database yet
+    glue.create_database(DatabaseInput={"Name": unique_name})
+
+    _create_table(glue, unique_name, "dim_customer_loyalty")  # try 2 runs, now succeeds
+
+    assert first.value.response["Error"]["Code"] == "EntityNotFoundException"
+    assert glue.get_table(DatabaseName=unique_name,
+                          Name="dim_customer_loyalty")["Table"]["Name"] == "dim_customer_loyalty"
+
+
+def test_a_new_call_creating_an_existing_table_is_still_refused(
+        moto: Emulator, unique_name: str) -> None:  # noqa: F811
+    glue = moto.client("glue")  # botocore gives each call its own invocation id
+    glue.create_database(DatabaseInput={"Name": unique_name})
+    _create_table(glue, unique_name, "dim_customer_loyalty")
+
+    with pytest.raises(ClientError) as refused:
+        _create_table(glue, unique_name, "dim_customer_loyalty")
+
+    assert refused.value.response["Error"]["Code"] == "AlreadyExistsException"
