@@ -200,7 +200,7 @@ def _probabilistic(r: _Reader, data: Mapping[str, Any]) -> Probabilistic:
             f"{r.where}: probabilistic.training.reuse_model_days must be a whole number "
             f">= 0, got {reuse!r}")
     training = Training(
-        estimate=bool(train.get("estimate", True)),
+        estimate=r.flag(train, "estimate", "probabilistic.training", default=True),
         min_records=int(train.get("min_records", 2000)),
         u_max_pairs=float(train.get("u_max_pairs", 2e6)),
         em_blocking_rules=tuple(r.texts(train, "em_blocking_rules", "training", default=[])),
@@ -225,7 +225,7 @@ def _probabilistic(r: _Reader, data: Mapping[str, Any]) -> Probabilistic:
         raise IdentitySettingsError(
             f"{r.where}: probabilistic.attach_threshold must be in (0, threshold]")
     return Probabilistic(
-        enabled=bool(data.get("enabled", True)),
+        enabled=r.flag(data, "enabled", "probabilistic", default=True),
         threshold=threshold,
         blocking_rules=tuple(r.texts(data, "blocking_rules", "probabilistic", default=[])),
         comparisons=tuple(comparisons),

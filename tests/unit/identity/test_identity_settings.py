@@ -49,6 +49,26 @@ def test_em_term_frequencies_must_be_true_or_false():
         parse_identity_settings(data)
 
 
+def test_training_estimate_spelled_no_is_rejected_not_read_as_true():
+    # YAML 1.1 reads a bare `no` as false; a quoted "no" is a string, which bool() took as true.
+    data = shipped_with(lambda d: d["probabilistic"]["training"].update(estimate="no"))
+    with pytest.raises(IdentitySettingsError, match=r"probabilistic\.training\.estimate "
+                       r"must be true or false, got 'no'"):
+        parse_identity_settings(data)
+
+
+def test_probabilistic_enabled_must_be_true_or_false():
+    data = shipped_with(lambda d: d["probabilistic"].update(enabled="false"))
+    with pytest.raises(IdentitySettingsError, match=r"probabilistic\.enabled "
+                       r"must be true or false, got 'false'"):
+        parse_identity_settings(data)
+
+
+def test_probabilistic_matching_can_be_switched_off():
+    data = shipped_with(lambda d: d["probabilistic"].update(enabled=False))
+    assert parse_identity_settings(data).probabilistic.enabled is False
+
+
 def test_shipped_settings_run_em_on_agreement_pattern_counts():
     assert load_identity_settings().probabilistic.training.em_term_frequencies is False
 
