@@ -17,6 +17,7 @@ from c360.ingest.crm import (
     ProxyTransport,
     RetryPolicy,
     ingest_crm,
+    part_slices,
 )
 from c360.ingest.store import DeliveryWriter, LocalStore, ObjectStore
 from c360.sources.crm_api import CrmApi, CustomerStore, Faults, serve
@@ -136,6 +137,33 @@ def test_landed_lines_are_json_objects_never_python_reprs(tmp_path):
     assert "'" not in line and "None" not in line and "True" not in line
 
 
+def test_records_are_cut_into_the_fewest_parts_of_at_most_the_limit_sizes_within_one():
+    assert [(p.start, p.stop) for p in part_slices(87_441, 25_000)] == [
+        (0, 21_861), (21_861, 43_721), (43_721, 65_581), (65_581, 87_441)]
+    assert [(p.start, p.stop) for p in part_slices(25_000, 25_000)] == [(0, 25_000)]
+    assert [(p.start, p.stop) for p in part_slices(0, 25_000)] == [(0, 0)]
+
+
+def test_a_delivery_above_the_part_limit_lands_as_ordered_parts_of_one_delivery(tmp_path):
+    records = crm_records(5)
+    api = CrmApi(CustomerStore(records))
+
+    result = _run(ProxyTransport(api.handle), tmp_path / "raw", tmp_path / "w", part_records=2)
+
+    landed = sorted(result.landing.landed, key=lambda f: f.path)
+    assert [(f.path.rsplit("/", 1)[-1], f.rows) for f in landed] == [
+        ("part-2026-11-20-0000005-000.jsonl.gz", 2),
+        ("part-2026-11-20-0000005-001.jsonl.gz", 2),
+        ("part-2026-11-20-0000005-002.jsonl.gz", 1)]
+    folder = tmp_path / "raw" / result.landing.delivery
+    ids = []
+    for f in landed:
+        with gzip.open(folder / f.path.rsplit("/", 1)[-1], "rt") as handle:
+            ids.extend(json.loads(line)["id"] for line in handle)
+    assert ids == ["CRM-0000001", "CRM-0000002", "CRM-0000003", "CRM-0000004", "CRM-0000005"]
+    assert result.checkpoint_after == _last_key(records)
+
+
 class Crash(Exception):
     """A simulated process death at a chosen write."""
 
@@ -182,8 +210,9 @@ class CrashingStore(ObjectStore):
         return writer
 
 
+@pytest.mark.parametrize("part_records", [25_000, 4], ids=["one file", "parts of 4"])
 def test_a_crash_at_any_write_followed_by_a_rerun_ends_with_exactly_the_producers_records(
-        tmp_path):
+        tmp_path, part_records):
     records = crm_records(9)
     crash_points = 0
     for crash_at in range(1, 20):
@@ -193,7 +222,8 @@ def test_a_crash_at_any_write_followed_by_a_rerun_ends_with_exactly_the_producer
         crashing = CrashingStore(raw, crash_at)
         try:
             ingest_crm(ProxyTransport(api.handle), crashing, DAY, "r1", tmp_path / "w",
-                       page_limit=4, policy=FAST, sleep=lambda s: None)
+                       page_limit=4, policy=FAST, sleep=lambda s: None,
+                       part_records=part_records)
         except Crash:
             crash_points += 1
         else:
@@ -201,12 +231,13 @@ def test_a_crash_at_any_write_followed_by_a_rerun_ends_with_exactly_the_producer
         for record in records[6:]:  # the CRM moves on before the rerun
             store.upsert(record)
         ingest_crm(ProxyTransport(api.handle), LocalStore(raw), DAY, "r2", tmp_path / "w",
-                   page_limit=4, policy=FAST, sleep=lambda s: None)
+                   page_limit=4, policy=FAST, sleep=lambda s: None, part_records=part_records)
         landed = landed_records(raw)
         assert identity(landed) == identity(records), f"crash at write {crash_at}"
         assert len(landed) == len(records), f"duplicates after a crash at write {crash_at}"
         assert Checkpoints(LocalStore(raw)).get("crm_customers") == _last_key(records)
     assert crash_points >= 4  # pending, data, ledger, checkpoint, clear: every step was hit
+    assert crash_at < 19  # the loop ended on a run that did not crash
 
 
 def test_gives_up_after_the_configured_attempts_and_leaves_the_checkpoint(tmp_path):
