@@ -1,8 +1,9 @@
 """Reference floor, PySpark: the same hand-written work as floor_duckdb.py, on local[2].
 
 Same session settings as the pipeline's Spark engine (AQE on, few shuffle
-partitions); every stage is written as snappy Parquet so the timing includes the
-write, as the pipeline's does. Prints one JSON line of stage timings.
+partitions, the driver JVM's collector `LOCAL_JVM_OPTIONS`); every stage is written
+as snappy Parquet so the timing includes the write, as the pipeline's does. Prints one
+JSON line of stage timings.
 
     python bench/floor_pyspark.py --lake <lake root of a finished run> --out <scratch dir>
 """
@@ -27,7 +28,7 @@ def main() -> None:
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
-    from c360.engine.spark_engine import LOOPBACK_ONLY
+    from c360.engine.spark_engine import LOCAL_JVM_OPTIONS, LOOPBACK_ONLY
 
     started = time.perf_counter()
     spark = (SparkSession.builder.master(f"local[{args.threads}]").appName("floor")
@@ -36,6 +37,7 @@ def main() -> None:
              .config("spark.sql.shuffle.partitions", str(max(2, args.threads)))
              .config("spark.sql.adaptive.enabled", "true")
              .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS)
              .config("spark.driver.memory", "4g").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     timings: dict[str, float] = {"session_start": round(time.perf_counter() - started, 3)}

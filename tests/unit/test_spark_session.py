@@ -12,3 +12,11 @@ def test_local_spark_session_starts_again_after_a_job_stopped_it() -> None:
 
     local_spark_session().stop()
     assert local_spark_session().range(3).count() == 3
+
+
+def test_the_local_driver_jvm_runs_the_parallel_collector() -> None:
+    from c360.engine.spark_engine import local_spark_session
+
+    jvm = local_spark_session().sparkContext._jvm
+    beans = jvm.java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+    assert sorted(bean.getName() for bean in beans) == ["PS MarkSweep", "PS Scavenge"]
