@@ -30,6 +30,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -300,10 +301,8 @@ def part_slices(count: int, most: int = PART_RECORDS) -> list[slice]:
         raise ValueError(f"part_slices({count}, {most}): need count >= 0 and most >= 1")
     parts = max(1, -(-count // most))
     size, extra = divmod(count, parts)
-    bounds = [0]
-    for index in range(parts):
-        bounds.append(bounds[-1] + size + (1 if index < extra else 0))
-    return [slice(start, end) for start, end in zip(bounds, bounds[1:], strict=False)]
+    bounds = accumulate((size + (index < extra) for index in range(parts)), initial=0)
+    return [slice(start, end) for start, end in pairwise(bounds)]
 
 
 def ingest_crm(
