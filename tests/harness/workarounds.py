@@ -506,9 +506,8 @@ class _Answer:
 class SdkRetryGetsFirstAnswer:
     """WSGI middleware: an SDK retry of a carried-out mutating call gets its first answer."""
 
-    def __init__(self, app: WsgiApp, say: Callable[[str], None] | None = None) -> None:
+    def __init__(self, app: WsgiApp) -> None:
         self.app = app
-        self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
         self.lock = threading.Lock()
         self.answers: OrderedDict[str, _Answer] = OrderedDict()
 
@@ -543,6 +542,11 @@ class SdkRetryGetsFirstAnswer:
             self.say(f"{tried}: the first try answered {earlier.status or 'nothing'}; "
                      "running it again")
         return self._answer(mine, environ, start_response)
+
+    @staticmethod
+    def say(line: str) -> None:
+        """One line in the emulator's log (its stderr)."""
+        print(line, file=sys.stderr, flush=True)
 
     def _answer(self, answer: _Answer, environ: dict[str, Any],
                 start_response: Callable[..., Any]) -> Iterable[bytes]:
