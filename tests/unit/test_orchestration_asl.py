@@ -119,3 +119,13 @@ def test_athena_template_refuses_sql_with_braces() -> None:
 def test_render_refuses_a_definition_with_an_unfilled_placeholder() -> None:
     with pytest.raises(asl.AslError, match="glue_job_conform"):
         asl.render('{"JobName": "${glue_job_conform}"}', {})
+
+
+def test_emr_spark_steps_let_driver_and_executors_jit_compile_huge_generated_methods() -> None:
+    states = asl.state_machine([step("int_a", kind="emr_spark", resource="identity_link")],
+                               "daily")["States"]
+    submit = states["int_a"]["Parameters"]["JobDriver"]["SparkSubmit"]
+    assert submit["SparkSubmitParameters"].split(" --conf ")[1:] == [
+        "spark.driver.extraJavaOptions=-XX:-DontCompileHugeMethods",
+        "spark.executor.extraJavaOptions=-XX:-DontCompileHugeMethods",
+    ]

@@ -20,3 +20,12 @@ def test_the_local_driver_jvm_runs_the_parallel_collector() -> None:
     jvm = local_spark_session().sparkContext._jvm
     beans = jvm.java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
     assert sorted(bean.getName() for bean in beans) == ["PS MarkSweep", "PS Scavenge"]
+
+
+def test_the_local_driver_jvm_compiles_huge_generated_methods() -> None:
+    from c360.engine.spark_engine import local_spark_session
+
+    jvm = local_spark_session().sparkContext._jvm
+    diagnostics = jvm.java.lang.management.ManagementFactory.getPlatformMXBean(
+        jvm.java.lang.Class.forName("com.sun.management.HotSpotDiagnosticMXBean"))
+    assert diagnostics.getVMOption("DontCompileHugeMethods").getValue() == "false"

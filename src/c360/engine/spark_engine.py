@@ -26,13 +26,26 @@ LOOPBACK_ONLY: dict[str, bool | float | int | str | None] = {
     "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
 """A local session's driver RPC and block manager listen on loopback only (Spark's
 default is the host's address)."""
-LOCAL_JVM_OPTIONS = "-XX:+UseParallelGC"
-"""The local driver JVM's collector: the parallel (throughput) one. A local run is one
-batch job whose pauses cost nothing, and G1's concurrent work competed with the two
-task threads: the first conforms of a new process (CRM, core-banking customers and
+JIT_HUGE_METHODS = "-XX:-DontCompileHugeMethods"
+"""Lets HotSpot compile the huge methods whole-stage code generation makes (below); the
+EMR steps pass it to their driver and executors too (`c360.orchestration.asl`)."""
+LOCAL_JVM_OPTIONS = f"-XX:+UseParallelGC {JIT_HUGE_METHODS}"
+"""The local driver JVM's options.
+
+`-XX:+UseParallelGC`: the parallel (throughput) collector. A local run is one batch
+job whose pauses cost nothing, and G1's concurrent work competed with the two task
+threads: the first conforms of a new process (CRM, core-banking customers and
 transactions, clickstream at 100k customers) took 76.1-80.2 s with it against
-80.4-85.0 s with G1, in interleaved runs (docs/dimensions.md, session 12). The
-benchmark's PySpark floor uses it too."""
+80.4-85.0 s with G1, in interleaved runs (docs/dimensions.md, session 12).
+
+`-XX:-DontCompileHugeMethods`: HotSpot never JIT-compiles a method above 8,000 bytes
+of bytecode, and whole-stage code generation makes such methods for wide projections
+(Spark's own limit, `spark.sql.codegen.hugeMethodLimit`, is 65,535): they then run
+interpreted for the whole query. Identity's standardization (names, ids and address
+abbreviations in one projection) took 6.35 s with the default and 2.82 s with the
+flag over 436,259 person records (docs/dimensions.md, session 13).
+
+The benchmark's PySpark floor uses the same options."""
 
 
 def local_spark_session(threads: int = 2) -> Any:

@@ -49,6 +49,7 @@ from sqlglot import exp
 from c360.dimensions.history import MERGE_KEYS as HISTORY_KEYS
 from c360.dimensions.history import REWOUND_FROM as HISTORY_REWOUND_FROM
 from c360.dimensions.history import TABLE as HISTORY_TABLE
+from c360.engine.spark_engine import JIT_HUGE_METHODS
 from c360.lake import layer_of
 from c360.models import load_model
 from c360.pipeline.definition import SCHEDULES, Schedule, Step, steps_for
@@ -239,7 +240,10 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
         driver = {"SparkSubmit": {
             "EntryPoint": f"s3://{bucket}/jobs/{version}/emr/{step.resource}.py",
             "EntryPointArguments.$": f"States.Array({argv})",
-            "SparkSubmitParameters": f"--conf spark.submit.pyFiles={wheel}",
+            "SparkSubmitParameters": (
+                f"--conf spark.submit.pyFiles={wheel} "
+                f"--conf spark.driver.extraJavaOptions={JIT_HUGE_METHODS} "
+                f"--conf spark.executor.extraJavaOptions={JIT_HUGE_METHODS}"),
         }}
     start = _task(step, "arn:aws:states:::emr-serverless:startJobRun", {
         "ApplicationId": app,
