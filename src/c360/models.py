@@ -12,7 +12,7 @@ placeholders (`:logical_date`, `:run_id`) bound as literals before execution.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,10 +45,7 @@ class Model:
         return compiled("model_inputs", (self.dialect, self.sql), self._inputs, decode=tuple)
 
     def _inputs(self) -> tuple[str, ...]:
-        tree = self._tree()
-        ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
-        names = {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
-        return tuple(sorted(names))
+        return tuple(sorted({t.name for t in read_tables(self._tree())}))
 
     def _tree(self) -> exp.Expr:
         """The parsed model, shared: read it, never change it (`parse()` gives a copy)."""
@@ -92,6 +89,15 @@ class Model:
         return text
 
 
+def read_tables(tree: exp.Expr) -> Iterator[exp.Table]:
+    """The table references of a parsed query that name stored tables: neither a CTE's
+    name nor the alias a join hint names (`/*+ BROADCAST(a) */`)."""
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    for table in tree.find_all(exp.Table):
+        if table.name and table.name not in ctes and table.find_ancestor(exp.Hint) is None:
+            yield table
+
+
 @functools.lru_cache(maxsize=256)
 def _parse_sql(sql: str, dialect: str) -> exp.Expr | None:
     """Parse once per process: a run needs a model's tree for its lineage (building the
@@ -127,10 +133,8 @@ def hive_script(model: Model) -> str:
     from c360.lake import layer_of
 
     tree = model.parse()
-    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
-    for table in tree.find_all(exp.Table):
-        if table.name and table.name not in ctes:
-            table.set("db", exp.to_identifier(f"c360hivevar{layer_of(table.name)}db"))
+    for table in list(read_tables(tree)):
+        table.set("db", exp.to_identifier(f"c360hivevar{layer_of(table.name)}db"))
     params = {p.name: f"c360hivevar{p.name}" for p in tree.find_all(exp.Placeholder) if p.name}
     tree = exp.replace_placeholders(
         tree, **{k: exp.Literal.string(v) for k, v in params.items()})

@@ -13,6 +13,12 @@ def test_model_inputs_are_the_tables_it_reads_without_its_ctes() -> None:
     assert model.inputs == ("int_c", "stg_b")
 
 
+
+def test_model_inputs_leave_out_the_alias_a_join_hint_names() -> None:
+    model = Model("fct_x", "select /*+ BROADCAST(a) */ e.k from stg_e as e "
+                  "left join int_a as a on a.k = e.k", "spark")
+    assert model.inputs == ("int_a", "stg_e")
+
 def test_render_binds_the_logical_date_as_a_literal() -> None:
     model = Model("dim_x", "select cast(:logical_date as date) as d from stg_b", "trino")
     assert model.render("duckdb", {"logical_date": "2026-11-25"}) == (

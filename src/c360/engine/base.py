@@ -308,13 +308,12 @@ class Engine(ABC):
     @final
     def transpile(self, sql: str, dialect: str | None) -> str:
         """`sql` from `dialect` into this engine's (kept: `c360.sql_cache`)."""
-        import sqlglot
 
         if dialect is None or dialect == self.dialect:
             return sql
         target = self.dialect
         return compiled("transpile", (dialect, target, sql),
-                        lambda: sqlglot.transpile(sql, read=dialect, write=target)[0])
+                        lambda: transpiled(sql, dialect, target))
 
     def _guard(self, table: str, sql: str, action: Callable[[], T]) -> T:
         try:
@@ -330,6 +329,25 @@ class Engine(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def transpiled(sql: str, read: str, write: str) -> str:
+    """The first statement of `sql` in dialect `write`.
+
+    Join hints (`/*+ BROADCAST(x) */`) are Spark's: a dialect without hints (DuckDB
+    plans its joins itself) gets the statement without them, instead of sqlglot's
+    "Hints are not supported" warning on every run.
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse(sql, read=read)[0]
+    if tree is None:
+        raise ValueError("no SQL statement to transpile")
+    if not sqlglot.Dialect.get_or_raise(write).generator_class.QUERY_HINTS:
+        for hint in list(tree.find_all(exp.Hint)):
+            hint.pop()
+    return tree.sql(dialect=write)
 
 
 def parquet_rows(files: Iterable[Path]) -> int:
