@@ -77,61 +77,39 @@ keyed as materialized (
     select * from gap_sessions
 ),
 
-term_counts as (
-    select session_key, search_term, count(*) as searches
-    from keyed
-    where search_term is not null
-    group by session_key, search_term
-),
-
-top_terms as (
-    select session_key, search_term as top_search_term
+-- How often each session searched a term, viewed a page and viewed a product type: one
+-- count per (session, kind, value), from one grouping of the three streams.
+value_counts as (
+    select session_key, kind, value, count(*) as times
     from (
-        select
-            session_key,
-            search_term,
-            row_number() over (partition by session_key order by searches desc, search_term) as rn
-        from term_counts
-    ) as ranked
-    where rn = 1
+        select session_key, 'search' as kind, search_term as value
+        from keyed
+        where search_term is not null
+        union all
+        select session_key, 'page' as kind, page as value
+        from keyed
+        where page is not null and event_type = 'page_view'
+        union all
+        select session_key, 'product' as kind, product_type as value
+        from keyed
+        where product_type is not null and event_type = 'product_view'
+    ) as streams
+    group by session_key, kind, value
 ),
 
-page_counts as (
-    select session_key, page, count(*) as views
-    from keyed
-    where page is not null and event_type = 'page_view'
-    group by session_key, page
-),
-
-top_pages as (
-    select session_key, page as top_page
-    from (
-        select
-            session_key,
-            page,
-            row_number() over (partition by session_key order by views desc, page) as rn
-        from page_counts
-    ) as ranked
-    where rn = 1
-),
-
-product_counts as (
-    select session_key, product_type, count(*) as views
-    from keyed
-    where product_type is not null and event_type = 'product_view'
-    group by session_key, product_type
-),
-
-top_products as (
-    select session_key, product_type as top_product_type
-    from (
-        select
-            session_key,
-            product_type,
-            row_number() over (partition by session_key order by views desc, product_type) as rn
-        from product_counts
-    ) as ranked
-    where rn = 1
+-- Each session's most frequent value of each kind; a tie goes to the first value in
+-- alphabetical order (the smallest (-times, value)).
+top_values as (
+    select
+        session_key,
+        min(case when kind = 'product' then named_struct('fewer', -times, 'value', value) end)
+            as top_product,
+        min(case when kind = 'search' then named_struct('fewer', -times, 'value', value) end)
+            as top_search,
+        min(case when kind = 'page' then named_struct('fewer', -times, 'value', value) end)
+            as top_page
+    from value_counts
+    group by session_key
 ),
 
 sessions as (
@@ -197,14 +175,12 @@ final as (
         s.views_personal_loan,
         s.views_investment,
         s.views_insurance,
-        p.top_product_type,
-        t.top_search_term,
-        g.top_page,
+        v.top_product.value as top_product_type,
+        v.top_search.value as top_search_term,
+        v.top_page.value as top_page,
         s.last_received_at
     from sessions as s
-    left join top_products as p on p.session_key = s.session_key
-    left join top_terms as t on t.session_key = s.session_key
-    left join top_pages as g on g.session_key = s.session_key
+    left join top_values as v on v.session_key = s.session_key
 )
 
 select * from final

@@ -79,6 +79,34 @@ def test_session_counts_events_by_type_and_names_its_top_page_and_product(
         "app", 3, 1, 0, 1, "/rates", "mortgage", "2026-11-21")
 
 
+
+def test_a_tie_for_the_top_page_search_and_product_goes_to_the_first_in_alphabetical_order(
+        lake, engine) -> None:
+    sessions = build(lake, engine, [
+        event("e1", "2026-11-21T08:00:00", "dev-a1", "s-7", page="/rates"),
+        event("e2", "2026-11-21T08:00:10", "dev-a1", "s-7", page="/offers"),
+        event("e3", "2026-11-21T08:00:20", "dev-a1", "s-7", "search", search_term="ira"),
+        event("e4", "2026-11-21T08:00:30", "dev-a1", "s-7", "search", search_term="cd rates"),
+        event("e5", "2026-11-21T08:01:00", "dev-a1", "s-7", "product_view",
+              product_type="savings"),
+        event("e6", "2026-11-21T08:02:00", "dev-a1", "s-7", "product_view",
+              product_type="investment"),
+        # Named pages of other event types are not page views.
+        event("e7", "2026-11-21T08:03:00", "dev-a1", "s-7", "login", page="/login"),
+        event("e8", "2026-11-21T08:03:10", "dev-a1", "s-7", "login", page="/login"),
+    ])
+    s = sessions[0]
+    assert (s["top_page"], s["top_search_term"], s["top_product_type"]) == (
+        "/offers", "cd rates", "investment")
+
+
+def test_an_event_without_a_user_agent_is_not_taken_for_a_bot(lake, engine) -> None:
+    sessions = build(lake, engine, [
+        event("e1", "2026-11-20T10:00:00", "dev-a1", "s-1", agent=None),  # type: ignore[arg-type]
+        event("e2", "2026-11-20T10:01:00", "dev-a2", "s-2", agent=GOOGLEBOT),
+    ])
+    assert [(s["session_key"], s["event_count"]) for s in sessions] == [("s-1", 1)]
+
 def test_digital_dimension_summarises_30_days_of_sessions(lake, duckdb_engine) -> None:
     build(lake, duckdb_engine, [
         event("e1", "2026-10-20T08:00:00", "dev-a1", "s-old", "product_view",
