@@ -77,7 +77,7 @@ class Model:
 
         def render_with_stand_ins() -> str:
             tree = bind(self._tree(), {**params, **stand_in})
-            return tree.sql(dialect=dialect, pretty=False)
+            return sql_in(tree, dialect)
 
         text = compiled("model_render", (self.dialect, dialect, self.sql, repr(textual),
                                          repr(fixed)), render_with_stand_ins)
@@ -85,8 +85,20 @@ class Model:
             quoted = exp.Literal.string(stand_in[name]).sql(dialect=dialect)
             text = text.replace(quoted, _literal(params[name]).sql(dialect=dialect))
         if _STAND_IN in text:  # a dialect rewrote a literal: render it directly
-            return bind(self._tree(), params).sql(dialect=dialect, pretty=False)
+            return sql_in(bind(self._tree(), params), dialect)
         return text
+
+
+def sql_in(tree: exp.Expr, dialect: str) -> str:
+    """`tree` as SQL of `dialect`. Join hints (`/*+ BROADCAST(x) */`) are Spark's: a
+    dialect without hints (DuckDB plans its joins itself) gets the query without them,
+    instead of sqlglot's "Hints are not supported" warning on every run."""
+    if tree.find(exp.Hint) and not sqlglot.Dialect.get_or_raise(
+            dialect).generator_class.QUERY_HINTS:
+        tree = tree.copy()
+        for hint in list(tree.find_all(exp.Hint)):
+            hint.pop()
+    return tree.sql(dialect=dialect, pretty=False)
 
 
 def read_tables(tree: exp.Expr) -> Iterator[exp.Table]:

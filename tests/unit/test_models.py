@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from c360.models import Model, ModelError, hive_script
@@ -44,3 +46,15 @@ def test_hive_script_qualifies_tables_by_layer_and_inserts_overwrite() -> None:
         "  CAST('${hivevar:logical_date}' AS DATE) AS d",
         "FROM ${hivevar:stage_db}.int_customer_golden;",
     ]
+
+
+def test_render_for_duckdb_leaves_out_spark_join_hints_without_a_warning(
+        caplog: pytest.LogCaptureFixture) -> None:
+    model = Model("fct_x", "select /*+ BROADCAST(a) */ e.k from stg_e as e "
+                  "left join int_a as a on a.k = e.k", "spark")
+    with caplog.at_level(logging.WARNING, logger="sqlglot"):
+        assert model.render("duckdb") == (
+            "SELECT e.k FROM stg_e AS e LEFT JOIN int_a AS a ON a.k = e.k")
+        assert model.render("spark") == (
+            "SELECT /*+ BROADCAST(a) */ e.k FROM stg_e AS e LEFT JOIN int_a AS a ON a.k = e.k")
+    assert caplog.records == []

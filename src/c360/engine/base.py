@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from c360.lake import Lake, commit_dir, staging_dir_for
-from c360.models import Model
+from c360.models import Model, sql_in
 from c360.sql_cache import compiled
 
 if TYPE_CHECKING:
@@ -332,22 +332,13 @@ class Engine(ABC):
 
 
 def transpiled(sql: str, read: str, write: str) -> str:
-    """The first statement of `sql` in dialect `write`.
-
-    Join hints (`/*+ BROADCAST(x) */`) are Spark's: a dialect without hints (DuckDB
-    plans its joins itself) gets the statement without them, instead of sqlglot's
-    "Hints are not supported" warning on every run.
-    """
+    """The first statement of `sql` in dialect `write` (join hints as `sql_in` says)."""
     import sqlglot
-    from sqlglot import exp
 
     tree = sqlglot.parse(sql, read=read)[0]
     if tree is None:
         raise ValueError("no SQL statement to transpile")
-    if not sqlglot.Dialect.get_or_raise(write).generator_class.QUERY_HINTS:
-        for hint in list(tree.find_all(exp.Hint)):
-            hint.pop()
-    return tree.sql(dialect=write)
+    return sql_in(tree, write)
 
 
 def parquet_rows(files: Iterable[Path]) -> int:
