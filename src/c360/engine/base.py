@@ -308,7 +308,6 @@ class Engine(ABC):
     @final
     def transpile(self, sql: str, dialect: str | None) -> str:
         """`sql` from `dialect` into this engine's (kept: `c360.sql_cache`)."""
-
         if dialect is None or dialect == self.dialect:
             return sql
         target = self.dialect
