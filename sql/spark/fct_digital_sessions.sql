@@ -1,8 +1,9 @@
 -- fct_digital_sessions: web and app sessions of known customers.
 -- Grain: one row per session_key. EMR Spark step: it reads every clickstream event.
 -- * Bot traffic is excluded by user agent (crawlers, scripts, headless browsers). The
---   pattern is tested once per distinct user agent (a few dozen), not on every event:
---   over 2M events at 100k customers the per-event test cost Spark ~4 s of this step.
+--   pattern is tested once per distinct user agent (a few dozen in the generated data),
+--   not on every event: over 2M events at 100k customers the per-event test cost Spark
+--   ~4 s of this step.
 -- * A device belongs to a customer when identity resolved it (`int_customer_xref`
 --   rows with source_system 'clickstream_device', made from the device's last login);
 --   anonymous devices are not customers and are left out.
