@@ -12,6 +12,9 @@ must re-run `tests/integration` (they fail loudly if an attribute moved).
 |                               | (the Terraform AWS provider >= 5.67 calls both)               |
 | SFN_AWS_SDK_RESULTS_AS_JSON   | `aws-sdk:*` task results keep Python datetimes, which JSON    |
 |                               | intrinsics (`States.JsonToString`) cannot serialize           |
+| SFN_ATHENA_TASKS              | the optimized `athena:startQueryExecution`/`getQueryExecution`|
+|                               | tasks are "unsupported": forwarded raw, their datetimes break |
+|                               | DescribeExecution (500)                                       |
 | GLUE_PYTHONSHELL_RUNS_SCRIPT  | Glue job runs never run their script; they always SUCCEED     |
 | S3_LOGGING_TARGET_POLICY      | `PutBucketLogging` demands a bucket policy whose `Resource`   |
 |                               | equals one of three exact strings, at call time               |
@@ -190,6 +193,51 @@ def sfn_aws_sdk_results_as_json() -> None:
 
     module.StateTaskServiceAwsSdk._eval_service_task = _eval_service_task  # type: ignore[method-assign]
     APPLIED.append("SFN_AWS_SDK_RESULTS_AS_JSON")
+
+
+# --- SFN_ATHENA_TASKS -------------------------------------------------------------
+# moto's parser lists "athena" in `_UNSUPPORTED_SERVICE_NAMES`
+# (state_task_service_factory.py), so `arn:aws:states:::athena:<action>` gets a
+# StateTaskServiceUnsupported: it forwards the call but keeps boto3's datetimes
+# (getQueryExecution's Status.SubmissionDateTime), and the execution's output
+# cannot be serialized (DescribeExecution answers 500). The request-response
+# Athena integration takes the API's own Parameters and returns its response,
+# exactly what `aws-sdk:athena:<action>` does, so "athena" tasks are run by
+# moto's StateTaskServiceAwsSdk (and get SFN_AWS_SDK_RESULTS_AS_JSON), with the
+# resource type AWS reports ("athena"). Like aws-sdk, no `.sync` (only
+# `.waitForTaskToken`): poll with getQueryExecution. moto's Athena runs no SQL:
+# a query is QUEUED -> RUNNING -> SUCCEEDED, and with moto's default
+# `athena::execution` transition ("immediate") getQueryExecution always answers
+# Status.State SUCCEEDED (and `Query` is the QueryString as sent).
+
+def sfn_athena_tasks() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import (
+        state_task_factory,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_factory as factory,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (  # noqa: E501
+        StateTaskServiceAwsSdk,
+    )
+
+    original = factory.state_task_service_for
+    if state_task_factory.state_task_service_for is not original:
+        raise RuntimeError("moto's state_task_factory no longer calls state_task_service_for")
+    factory._UNSUPPORTED_SERVICE_NAMES.remove("athena")  # KeyError if moto changed it
+
+    class StateTaskServiceAthena(StateTaskServiceAwsSdk):
+        def _get_sfn_resource_type(self) -> str:
+            return str(self.resource.service_name)
+
+    def state_task_service_for(service_name: str) -> Any:
+        if service_name == "athena":
+            return StateTaskServiceAthena()
+        return original(service_name)
+
+    factory.state_task_service_for = state_task_service_for
+    state_task_factory.state_task_service_for = state_task_service_for
+    APPLIED.append("SFN_ATHENA_TASKS")
 
 
 # --- GLUE_PYTHONSHELL_RUNS_SCRIPT -------------------------------------------------
@@ -585,6 +633,7 @@ def apply_all(endpoint: str, region: str, scratch: Path) -> list[str]:
         sfn_execute_state_machine()
         sfn_validate_and_versions()
         sfn_aws_sdk_results_as_json()
+        sfn_athena_tasks()
         glue_pythonshell_runs_script()
         s3_logging_target_policy()
         s3_list_versions_url_encoding()

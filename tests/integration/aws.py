@@ -83,12 +83,19 @@ def create_profiles_table(emulator: Emulator, name: str) -> str:
     return name
 
 
-def put_profile_snapshot(emulator: Emulator, bucket: str, snapshot: str,
-                         rows: list[dict[str, Any]]) -> str:
-    """One Parquet file in `c360_customer_profile/snapshot_date=<snapshot>/`, as Athena writes."""
+def put_profile_export(emulator: Emulator, bucket: str, execution: str, step: str,
+                       snapshot: str, rows: list[dict[str, Any]]) -> str:
+    """The day's profile snapshot where the state machine's Athena UNLOAD writes it for
+    `step` in execution `execution` (`c360.orchestration.asl`, *Exports*), as Athena
+    writes it: under `snapshot_date=<snapshot>/`, without the partition column, in a
+    file without extension. The emulator runs no SQL, so the test puts it there."""
     sink = io.BytesIO()
-    pq.write_table(pa.Table.from_pylist(rows), sink, compression="snappy")
-    key = f"c360_customer_profile/snapshot_date={snapshot}/part-00000.snappy.parquet"
+    table = pa.Table.from_pylist(rows)
+    if "snapshot_date" in table.column_names:
+        table = table.drop_columns(["snapshot_date"])
+    pq.write_table(table, sink, compression="snappy")
+    key = (f"_exports/{execution}/{step}/c360_customer_profile/snapshot_date={snapshot}/"
+           "20261125_031500_00042_x7k2p_0")
     emulator.client("s3").put_object(Bucket=bucket, Key=key, Body=sink.getvalue())
     return key
 

@@ -9,6 +9,8 @@ import time
 import pytest
 from harness import Emulator, start_emulator
 
+from .aws import create_state_machine, run_execution
+
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("emulator")]
 
 MINIMAL_ASL = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
@@ -94,3 +96,29 @@ def test_list_state_machine_versions_answers_empty(emulator: Emulator, unique_na
                                       roleArn="arn:aws:iam::123456789012:role/sfn")[
         "stateMachineArn"]
     assert client.list_state_machine_versions(stateMachineArn=arn)["stateMachineVersions"] == []
+
+
+def test_athena_optimized_tasks_start_and_poll_a_query(
+        emulator: Emulator, unique_name: str) -> None:
+    """`athena:startQueryExecution`/`getQueryExecution` (SFN_ATHENA_TASKS) run against moto."""
+    _moto_only(emulator)
+    query = "UNLOAD (SELECT 1) TO 's3://b/p/' WITH (format = 'PARQUET')"
+    definition = {"StartAt": "Start query", "States": {
+        "Start query": {
+            "Type": "Task", "Resource": "arn:aws:states:::athena:startQueryExecution",
+            "Parameters": {"QueryString": query, "WorkGroup": "primary"},
+            "ResultSelector": {"QueryExecutionId.$": "$.QueryExecutionId"},
+            "ResultPath": "$.query", "Next": "Poll query"},
+        "Poll query": {
+            "Type": "Task", "Resource": "arn:aws:states:::athena:getQueryExecution",
+            "Parameters": {"QueryExecutionId.$": "$.query.QueryExecutionId"},
+            "ResultPath": "$.query.poll", "Next": "Done"},
+        "Done": {"Type": "Succeed"}}}
+    machine = create_state_machine(emulator, unique_name, definition, {})
+
+    done = run_execution(emulator, machine, f"athena-{unique_name}", {})
+
+    assert done["status"] == "SUCCEEDED"
+    execution = json.loads(done["output"])["query"]["poll"]["QueryExecution"]
+    assert execution["Status"]["State"] == "SUCCEEDED"
+    assert execution["Query"] == query

@@ -247,6 +247,35 @@ def test_the_profile_copy_is_the_logical_dates_snapshot_else_the_latest(
     assert _keys(s3, bucket, f"sbx_{PROFILE}/") == [f"sbx_{PROFILE}/part-00000.parquet"]
 
 
+def test_with_an_export_prefix_the_profile_is_read_from_athenas_unload_not_the_table(
+        demo: Demo, sandbox_aws: dict[str, Any]) -> None:
+    """In AWS the profile is an Iceberg table Athena writes: the state machine has Athena
+    UNLOAD the day's snapshot first and passes its prefix. The emulator runs no SQL, so
+    the UNLOAD's output is put here as Athena writes it: Parquet objects without a file
+    extension under `snapshot_date=<D>/`, one of them split off, no `snapshot_date` column."""
+    s3, analytics = sandbox_aws["s3"], sandbox_aws["buckets"]["analytics"]
+    day1 = pq.read_table(demo.lake / "analytics" / PROFILE / f"snapshot_date={DAY1}")
+    day1 = day1.sort_by("customer_id")
+    prefix = "_exports/daily-2026-11-25-a1/sbx_c360_customer_profile"
+    folder = f"{prefix}/{PROFILE}/snapshot_date={DAY1}"
+    for index, part in enumerate((day1.slice(0, 5), day1.slice(5))):
+        sink = io.BytesIO()
+        pq.write_table(part, sink, compression="snappy")
+        s3.put_object(Bucket=analytics, Key=f"{folder}/20261125_031500_00042_x7k2p_{index}",
+                      Body=sink.getvalue())
+    # The table's own folder keeps a row Athena deleted since: never read with the prefix.
+    sink = io.BytesIO()
+    pq.write_table(day1.slice(0, 1), sink, compression="snappy")
+    s3.put_object(Bucket=analytics, Key=f"{PROFILE}/snapshot_date={DAY1}/deleted-row.parquet",
+                  Body=sink.getvalue())
+
+    report = _export(sandbox_aws, PROFILE, "--logical-date", DAY1.isoformat(),
+                     "--c360-export-prefix", prefix)
+    assert (report["snapshot_date"], report["rows"], report["source_objects"]) == (
+        DAY1.isoformat(), day1.num_rows, 2)
+    _assert_matches_local(demo, sandbox_aws, PROFILE)
+
+
 def test_an_unknown_table_fails_naming_the_known_ones(sandbox_aws: dict[str, Any]) -> None:
     done = _run(sandbox_aws, "--table", "dim_customer_loyalty", "--logical-date",
                 DAY1.isoformat())

@@ -116,6 +116,41 @@ def test_athena_template_refuses_sql_with_braces() -> None:
         asl._format_call("SELECT map(array['{'], array[1]) WHERE d = '@@c360:logical_date@@'")
 
 
+def test_a_glue_python_step_reading_an_athena_table_first_unloads_that_days_snapshot() -> None:
+    load = step("ddb_customer_profile", kind="glue_python", inputs=("c360_customer_profile",),
+                resource="load_profiles")
+    states = asl.state_machine([load], "daily")["States"]
+    start = states["ddb_customer_profile"]
+    assert start["Resource"] == "arn:aws:states:::athena:startQueryExecution"
+    assert asl.export_statement(load, "c360_customer_profile") == (
+        'UNLOAD (SELECT * FROM "${analytics_database}"."c360_customer_profile" '
+        "WHERE snapshot_date = DATE '@@c360:logical_date@@') "
+        "TO 's3://${analytics_bucket}/_exports/@@c360:execution@@/ddb_customer_profile/"
+        "c360_customer_profile/' WITH (format = 'PARQUET', compression = 'SNAPPY', "
+        "partitioned_by = ARRAY['snapshot_date'])")
+    assert start["Parameters"]["QueryString.$"] == asl._format_call(
+        asl.export_statement(load, "c360_customer_profile"))
+    assert states["ddb_customer_profile: done?"]["Choices"][0]["Next"] == (
+        "ddb_customer_profile: job")
+    job = states["ddb_customer_profile: job"]
+    assert job["Resource"] == "arn:aws:states:::glue:startJobRun"
+    assert job["Parameters"]["Arguments"]["--c360-export-prefix.$"] == (
+        "States.Format('_exports/{}/ddb_customer_profile', $.execution)")
+    assert states["Start run"]["Parameters"]["execution.$"] == "$$.Execution.Name"
+
+
+def test_steps_reading_only_spark_written_tables_run_their_job_without_an_export() -> None:
+    sandbox = step("sbx_fct_transactions_monthly", kind="glue_python",
+                   inputs=("fct_transactions_monthly",), resource="sandbox_export")
+    conform = step("stg_crm_customers", kind="glue_spark", inputs=("c360_customer_profile",),
+                   resource="conform")
+    assert asl.exported_inputs(sandbox) == [] and asl.exported_inputs(conform) == []
+    states = asl.state_machine([sandbox], "daily")["States"]
+    job = states["sbx_fct_transactions_monthly"]
+    assert job["Resource"] == "arn:aws:states:::glue:startJobRun"
+    assert "--c360-export-prefix.$" not in job["Parameters"]["Arguments"]
+
+
 def test_render_refuses_a_definition_with_an_unfilled_placeholder() -> None:
     with pytest.raises(asl.AslError, match="glue_job_conform"):
         asl.render('{"JobName": "${glue_job_conform}"}', {})

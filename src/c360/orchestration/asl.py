@@ -11,6 +11,8 @@ Each step becomes the states of its kind's AWS integration:
 |---------------------------|--------------------------------------------------------------------|
 | `lambda`                  | `lambda:invoke`                                                    |
 | `glue_spark`/`glue_python`| `glue:startJobRun` → Wait → `aws-sdk:glue:getJobRun` → Choice loop |
+|                           | (`glue_python` reading an Athena-written table: first that table's |
+|                           | export, an Athena `UNLOAD` loop like the `athena` row's)           |
 | `athena`                  | per statement: `athena:startQueryExecution` → Wait →               |
 |                           | `athena:getQueryExecution` → Choice loop                           |
 | `emr_spark`/`emr_hive`    | `emr-serverless:startJobRun` → Wait →                              |
@@ -29,6 +31,17 @@ goes through the top-level `RecordFailure` first.
 
 Names and ARNs are Terraform `templatefile()` placeholders (`${...}`, listed in
 `PLACEHOLDERS`); the execution input is `{"logical_date": "YYYY-MM-DD"}`.
+
+**Exports.** The tables Athena writes are Iceberg tables: their data files are not
+`snapshot_date=` folders, and a file can still hold rows a later commit deleted. A
+Glue Python shell job reads Parquet with pyarrow, not Iceberg, so before such a job
+reads an Athena-written table the state machine has Athena `UNLOAD` the rows the job
+needs (the logical date's snapshot) as plain Parquet under
+`s3://<analytics bucket>/_exports/<execution name>/<step>/<table>/`, laid out like the
+table's own folders (`snapshot_date=<D>/`), and passes the job
+`--c360-export-prefix _exports/<execution name>/<step>` (`export_statement`). Each
+execution writes its own prefix (UNLOAD needs an empty one, and a rerun of a date is a
+new execution); the analytics bucket's lifecycle expires `_exports/`.
 
 `python -m c360.orchestration.asl [--check]` writes (or checks) `stepfunctions/`.
 """
@@ -53,6 +66,7 @@ from c360.engine.spark_engine import JIT_HUGE_METHODS
 from c360.lake import layer_of
 from c360.models import load_model
 from c360.pipeline.definition import SCHEDULES, Schedule, Step, steps_for
+from c360.resources import sql_dir
 
 PLACEHOLDERS: dict[str, str] = {
     "alerts_topic_arn": "SNS topic ARN that receives a message for every failed step",
@@ -66,6 +80,7 @@ PLACEHOLDERS: dict[str, str] = {
     "athena_workgroup": "Athena workgroup that runs the Trino models",
     "stage_database": "Glue database of the STAGE layer (stg_*, int_*)",
     "analytics_database": "Glue database of the ANALYTICS layer (dim_*, fct_*, c360_*)",
+    "analytics_bucket": "ANALYTICS bucket name (the Athena exports go under _exports/)",
     "emr_spark_application_id": "EMR Serverless SPARK application id",
     "emr_hive_application_id": "EMR Serverless HIVE application id",
     "emr_execution_role_arn": "IAM role ARN the EMR Serverless job runs assume",
@@ -197,9 +212,14 @@ def _lambda_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str
 
 
 def _glue_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
+    exported = exported_inputs(step)
+    arguments = _run_arguments(step)
+    if exported:
+        arguments["--c360-export-prefix.$"] = _format_call(export_prefix(step))
     job = placeholder(f"glue_job_{step.resource}")
+    label = f"{step.name}: job" if exported else step.name
     start = _task(step, "arn:aws:states:::glue:startJobRun",
-                  {"JobName": job, "Arguments": _run_arguments(step)},
+                  {"JobName": job, "Arguments": arguments},
                   GLUE_RETRY_ERRORS, options, "$.job", nxt,
                   result_selector={"JobRunId.$": "$.JobRunId"})
     # Several steps share one job (conform): queueing behind its concurrency limit
@@ -214,7 +234,51 @@ def _glue_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, 
     spec = Poll(options.glue_wait_seconds, "$.job.poll.JobRun.JobRunState", "$.job.poll.JobRun",
                 ("SUCCEEDED",),
                 ("FAILED", "ERROR", "TIMEOUT", "STOPPED"))
-    return _poll_loop(step, step.name, start, poll, spec, nxt)
+    states = _poll_loop(step, label, start, poll, spec, nxt)
+    if exported:
+        # The exports first: the step's first state bears its name, the job comes last.
+        labels = [step.name, *(f"{step.name}: export {t}" for t in exported[1:])]
+        states = {**_athena_query_states(
+            step, labels, [export_statement(step, t) for t in exported], options, label),
+            **states}
+    return states
+
+
+EXPORTS = "_exports"
+"""Key prefix in the ANALYTICS bucket under which Athena UNLOADs tables for Glue jobs."""
+
+
+def exported_inputs(step: Step) -> list[str]:
+    """The Athena-written (Iceberg) tables a `glue_python` step reads, in its input order:
+    the state machine exports them for the job (see the module docstring, *Exports*)."""
+    if step.kind != "glue_python":
+        return []
+    return [t for t in step.inputs if (sql_dir() / "athena" / f"{t}.sql").is_file()]
+
+
+def export_prefix(step: Step) -> str:
+    """`_exports/<execution name>/<step>`: the key prefix a step's exports are under."""
+    return f"{EXPORTS}/{_MARK.format('execution')}/{step.name}"
+
+
+def export_statement(step: Step, table: str) -> str:
+    """`UNLOAD` of the rows of `table` the step reads (its logical date's snapshot when the
+    table has `snapshot_date`, else every row) as Parquet under
+    `s3://<analytics bucket>/<export prefix>/<table>/`, partitioned like the table's own
+    folders (`snapshot_date` is the model's last column, as UNLOAD's `partitioned_by`
+    needs)."""
+    columns = _output_columns(load_model("athena", table).parse())
+    source = f'"{placeholder("analytics_database")}"."{table}"'
+    target = f"s3://{placeholder('analytics_bucket')}/{export_prefix(step)}/{table}/"
+    options = "format = 'PARQUET', compression = 'SNAPPY'"
+    where = ""
+    if "snapshot_date" in columns:
+        if columns[-1] != "snapshot_date":
+            raise AslError(f"{table}: snapshot_date must be the last column to be exported "
+                           f"partitioned (columns: {columns})")
+        where = f" WHERE snapshot_date = DATE '{_MARK.format('logical_date')}'"
+        options += ", partitioned_by = ARRAY['snapshot_date']"
+    return f"UNLOAD (SELECT * FROM {source}{where}) TO '{target}' WITH ({options})"
 
 
 def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
@@ -366,6 +430,12 @@ def _athena_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str
     statements = athena_statements(step.name)
     # The step's first state bears its name; the second says what it runs (insert/merge).
     labels = [step.name, f"{step.name}: {statements[1].split(' ', 1)[0].lower()}"]
+    return _athena_query_states(step, labels, statements, options, nxt)
+
+
+def _athena_query_states(step: Step, labels: list[str], statements: list[str],
+                         options: Options, nxt: str) -> dict[str, dict[str, Any]]:
+    """One start → wait → poll loop per statement, run one after the other, then `nxt`."""
     states: dict[str, dict[str, Any]] = {}
     spec = Poll(options.athena_wait_seconds, "$.query.poll.QueryExecution.Status.State",
                 "$.query.poll.QueryExecution.Status", ("SUCCEEDED",), ("FAILED", "CANCELLED"))
@@ -472,11 +542,13 @@ def state_machine(steps: Iterable[Step], schedule: Schedule | str,
         "Start run": {
             "Type": "Pass",
             "Comment": "The run's id is <schedule>-<logical date>, as in the local runner; "
-                       "`quote` fills the SQL quotes of Athena statement templates.",
+                       "`quote` fills the SQL quotes of Athena statement templates; "
+                       "`execution` (this execution's name) names its Athena exports.",
             "Parameters": {
                 "logical_date.$": "$.logical_date",
                 "run_id.$": f"States.Format('{schedule}-{{}}', $.logical_date)",
                 "quote": "'",
+                "execution.$": "$$.Execution.Name",
             },
             "Next": names[0],
         },

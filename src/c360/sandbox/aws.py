@@ -7,11 +7,14 @@ SANDBOX bucket and registers it in the sandbox Glue database, exactly as the loc
 - the policy is the one of `c360.sandbox.masking.POLICIES` whose `source` is `--table`,
   and the key comes from Secrets Manager (`--c360-sandbox-key-secret-id`), UTF-8 encoded
   like `Settings.sandbox_key`: the same key gives the same tokens as a local run;
-- the source is every Parquet object under `s3://<analytics bucket>/<table>/` (keys with a
-  `_`- or `.`-prefixed part, or not ending in `.parquet`, are skipped). The one row filter a
-  policy has, the profile's latest snapshot, is read as one `snapshot_date=` partition:
-  the `--logical-date` one when given (the state machine passes the day it just built),
-  else the latest;
+- the source is every data object under `s3://<analytics bucket>/<table>/` (keys with a
+  `_`- or `.`-prefixed part are skipped, `c360.serving.source.data_object_keys`); a table
+  Athena writes (Iceberg: no such folders, and deleted rows can linger in its files) is
+  read from the Parquet the state machine had Athena `UNLOAD` just before, under
+  `s3://<analytics bucket>/<--c360-export-prefix>/<table>/`
+  (`c360.orchestration.asl`, *Exports*). The one row filter a policy has, the profile's
+  latest snapshot, is read as one `snapshot_date=` partition: the `--logical-date` one
+  when given (the state machine passes the day it just built), else the latest;
 - the masked table is written as one snappy Parquet object, `sbx_<table>/part-00000.parquet`,
   then every other object under `sbx_<table>/` is deleted: a rerun replaces, never doubles;
 - the Glue table (external Parquet, no partition keys: the copy holds one snapshot) is
@@ -38,7 +41,7 @@ import pyarrow.parquet as pq
 from botocore.exceptions import ClientError
 
 from c360.sandbox.masking import POLICIES, Policy, mask_table
-from c360.serving.source import PARTITION, snapshot_dates
+from c360.serving.source import PARTITION, data_object_keys, snapshot_dates
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +162,9 @@ def job_arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--table", required=True, help="the ANALYTICS table to mask")
     parser.add_argument("--logical-date", dest="logical_date", default=None)
     parser.add_argument("--run-id", dest="run_id", default=None)
+    parser.add_argument("--c360-export-prefix", dest="export_prefix", default="",
+                        help="key prefix the state machine had Athena UNLOAD --table under "
+                             "(an Athena-written table); empty: the table's own folder")
     args, _glue_args = parser.parse_known_args(list(argv))
     if args.logical_date:
         try:
@@ -168,46 +174,40 @@ def job_arguments(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def _parquet_keys(s3: Any, bucket: str, prefix: str) -> list[str]:
-    """Parquet object keys under `prefix` (recursively), minus `_`/`.`-prefixed parts."""
-    keys = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for obj in page.get("Contents", []):
-            parts = obj["Key"][len(prefix):].split("/")
-            if obj["Key"].endswith(".parquet") and not any(
-                    p.startswith(("_", ".")) for p in parts):
-                keys.append(obj["Key"])
-    return sorted(keys)
+def _source_keys(s3: Any, bucket: str, policy: Policy, logical_date: str | None,
+                 root: str = "") -> tuple[list[str], str | None]:
+    """The objects to read and, for the profile's latest-snapshot filter, the snapshot.
 
-
-def _source_keys(s3: Any, bucket: str, policy: Policy, logical_date: str | None
-                 ) -> tuple[list[str], str | None]:
-    """The objects to read and, for the profile's latest-snapshot filter, the snapshot."""
+    The table is read under `<root>/<table>/` of the bucket: `root` is empty for a table
+    at the bucket's top (Spark-written Parquet), or the export prefix the state machine
+    had Athena UNLOAD an Athena-written (Iceberg) table to (`--c360-export-prefix`).
+    """
     table = policy.source
+    base = f"{root.strip('/')}/{table}" if root.strip("/") else table
     if policy.row_filter is None:
-        keys = _parquet_keys(s3, bucket, f"{table}/")
-        partitioned = [k for k in keys if "=" in k[len(table) + 1:]]
+        keys = data_object_keys(s3, bucket, f"{base}/")
+        partitioned = [k for k in keys if "=" in k[len(base) + 1:]]
         if partitioned:
             # The local engine would add the hive partition columns; none is expected.
             raise SandboxExportError(f"{table} has partition folders ({partitioned[0]}) but "
                                      "its policy has no snapshot row filter")
         snapshot = None
     elif policy.row_filter == _latest_snapshot_filter(table):
-        dates = snapshot_dates(f"s3://{bucket}/{table}", s3)
+        dates = snapshot_dates(f"s3://{bucket}/{base}", s3)
         if not dates:
-            raise SandboxExportError(f"no {PARTITION}=... partition under s3://{bucket}/{table}/")
+            raise SandboxExportError(f"no {PARTITION}=... partition under s3://{bucket}/{base}/")
         snapshot = logical_date or dates[-1]
         if snapshot not in dates:
             raise SandboxExportError(f"{PARTITION}={snapshot} not found under "
-                                     f"s3://{bucket}/{table}/ (latest: {dates[-1]})")
-        keys = _parquet_keys(s3, bucket, f"{table}/{PARTITION}={snapshot}/")
+                                     f"s3://{bucket}/{base}/ (latest: {dates[-1]})")
+        keys = data_object_keys(s3, bucket, f"{base}/{PARTITION}={snapshot}/")
     else:
         raise SandboxExportError(f"{policy.target}: the AWS export reads only the latest "
                                  f"snapshot filter, not {policy.row_filter!r}")
     if not keys:
-        raise SandboxExportError(f"{table} has no Parquet object under "
-                                 f"s3://{bucket}/{table}/" + (f"{PARTITION}={snapshot}/"
-                                                              if snapshot else ""))
+        raise SandboxExportError(f"{table} has no data object under "
+                                 f"s3://{bucket}/{base}/" + (f"{PARTITION}={snapshot}/"
+                                                             if snapshot else ""))
     return keys, snapshot
 
 
@@ -286,7 +286,8 @@ def export_job(argv: Sequence[str], s3: Any = None, secrets: Any = None,
         secrets = secrets or boto3.client("secretsmanager")
         glue = glue or boto3.client("glue")
     key = secrets.get_secret_value(SecretId=args.sandbox_secret)["SecretString"]
-    keys, snapshot = _source_keys(s3, args.analytics_bucket, policy, args.logical_date)
+    keys, snapshot = _source_keys(s3, args.analytics_bucket, policy, args.logical_date,
+                                   args.export_prefix)
     prefix = f"{policy.target}/"
     target_key = prefix + OUTPUT_OBJECT
     location = f"s3://{args.sandbox_bucket}/{prefix}"

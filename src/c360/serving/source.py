@@ -44,16 +44,28 @@ def snapshot_dates(location: str, s3_client: Any = None) -> list[str]:
     return sorted(m.group(1) for m in map(_PARTITION_DIR.match, names) if m)
 
 
+def data_object_keys(s3_client: Any, bucket: str, prefix: str) -> list[str]:
+    """Keys of the data files under `prefix` (recursively), sorted, as Hive and Athena
+    see a table folder: a key with a part after `prefix` that starts with `_` or `.`
+    (`_SUCCESS`, `.staging/`) is not data, nor is a folder marker. The name's extension
+    is not looked at: Athena's UNLOAD writes its Parquet files without one."""
+    keys = []
+    for page in s3_client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
+                                                                     Prefix=prefix):
+        for obj in page.get("Contents", []):
+            key = obj["Key"]
+            if key.endswith(("/", "$folder$")):
+                continue
+            if not any(p.startswith(("_", ".")) for p in key[len(prefix):].split("/")):
+                keys.append(key)
+    return sorted(keys)
+
+
 def _files(location: str, snapshot: str, s3_client: Any) -> list[str]:
     if location.startswith("s3://"):
         bucket, prefix = _split_s3(location)
-        paginator = s3_client.get_paginator("list_objects_v2")
         part = f"{prefix}/{PARTITION}={snapshot}/"
-        return sorted(
-            f"s3://{bucket}/{o['Key']}"
-            for page in paginator.paginate(Bucket=bucket, Prefix=part)
-            for o in page.get("Contents", []) if o["Key"].endswith(".parquet")
-        )
+        return [f"s3://{bucket}/{k}" for k in data_object_keys(s3_client, bucket, part)]
     folder = Path(location) / f"{PARTITION}={snapshot}"
     return sorted(str(p) for p in folder.rglob("*.parquet"))
 
@@ -78,7 +90,7 @@ def read_profiles(location: str, snapshot: str | None = None, s3_client: Any = N
         raise SnapshotNotFound(f"snapshot {snapshot} not found under {location}")
     files = _files(location, snapshot, s3_client)
     if not files:
-        raise SnapshotNotFound(f"snapshot {snapshot} under {location} has no Parquet file")
+        raise SnapshotNotFound(f"snapshot {snapshot} under {location} has no data file")
     for path in files:
         parquet = pq.ParquetFile(_open(path, s3_client))
         for batch in parquet.iter_batches(batch_size=1000):

@@ -226,6 +226,21 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  dynamic "rule" {
+    for_each = each.key == "analytics" ? [1] : []
+    content {
+      id     = "expire-athena-exports"
+      status = "Enabled"
+      filter {
+        prefix = "_exports/"
+      }
+
+      expiration {
+        days = var.export_expiration_days
+      }
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.this]
 }
 

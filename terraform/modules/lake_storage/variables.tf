@@ -75,6 +75,17 @@ variable "log_expiration_days" {
   }
 }
 
+variable "export_expiration_days" {
+  description = "Days after which the analytics bucket's `_exports/` objects expire: the Parquet a state machine has Athena UNLOAD from an Iceberg table for the Glue jobs that read it (c360.orchestration.asl, Exports). A run reads its export within minutes; the rest is for looking into a run afterwards."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.export_expiration_days >= 1 && var.export_expiration_days <= 365
+    error_message = "export_expiration_days must be between 1 and 365."
+  }
+}
+
 variable "kms_deletion_window_in_days" {
   description = "Waiting period before the lake CMK is deleted after `destroy`."
   type        = number

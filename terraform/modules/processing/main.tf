@@ -109,23 +109,29 @@ locals {
   ]
 
   # load_profiles (jobs/glue/load_profiles.py -> c360.serving.source/loader):
-  # lists the snapshot_date= partitions of c360_customer_profile and reads their
-  # Parquet straight from S3 (no catalog), then BatchGetItem (stored lookup
-  # keys) and BatchWriteItem (put profiles and lookups, delete stale lookups).
+  # lists the snapshot_date= partitions of the profile snapshot the state machine
+  # had Athena UNLOAD under _exports/<execution>/ddb_customer_profile/ (the
+  # Iceberg table itself is not such a folder tree; without --c360-export-prefix:
+  # c360_customer_profile/) and reads their Parquet straight from S3 (no
+  # catalog), then BatchGetItem (stored lookup keys) and BatchWriteItem (put
+  # profiles and lookups, delete stale lookups).
   load_profiles_statements = [
     local.artifact_read,
     {
-      Sid      = "ReadProfileTable"
-      Effect   = "Allow"
-      Action   = ["s3:GetObject"]
-      Resource = "${local.s3_arn["analytics"]}/c360_customer_profile/*"
+      Sid    = "ReadProfileTable"
+      Effect = "Allow"
+      Action = ["s3:GetObject"]
+      Resource = [
+        "${local.s3_arn["analytics"]}/c360_customer_profile/*",
+        "${local.s3_arn["analytics"]}/_exports/*/ddb_customer_profile/c360_customer_profile/*",
+      ]
     },
     {
       Sid       = "ListProfileTable"
       Effect    = "Allow"
       Action    = ["s3:ListBucket"]
       Resource  = local.s3_arn["analytics"]
-      Condition = { StringLike = { "s3:prefix" = ["c360_customer_profile/*"] } }
+      Condition = { StringLike = { "s3:prefix" = ["c360_customer_profile/*", "_exports/*/ddb_customer_profile/c360_customer_profile/*"] } }
     },
     {
       Sid      = "ReadStoredLookupKeys"

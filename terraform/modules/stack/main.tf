@@ -190,6 +190,7 @@ locals {
     athena_workgroup              = module.processing.athena_workgroup_name == null ? "" : module.processing.athena_workgroup_name
     stage_database                = local.databases["stage"]
     analytics_database            = local.databases["analytics"]
+    analytics_bucket              = local.buckets["analytics"]
     emr_spark_application_id      = lookup(module.processing.emr_application_ids, "spark", "")
     emr_hive_application_id       = lookup(module.processing.emr_application_ids, "hive", "")
     emr_execution_role_arn        = module.processing.emr_job_role_arn == null ? "" : module.processing.emr_job_role_arn
@@ -205,7 +206,6 @@ locals {
     lambda_profile_api_arn = module.serving.function_arn
     raw_bucket             = local.buckets["raw"]
     stage_bucket           = local.buckets["stage"]
-    analytics_bucket       = local.buckets["analytics"]
     sandbox_bucket         = local.buckets["sandbox"]
     raw_database           = local.databases["raw"]
     sandbox_database       = local.databases["sandbox"]
