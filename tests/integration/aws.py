@@ -88,7 +88,8 @@ def put_profile_export(emulator: Emulator, bucket: str, execution: str, step: st
     """The day's profile snapshot where the state machine's Athena UNLOAD writes it for
     `step` in execution `execution` (`c360.orchestration.asl`, *Exports*), as Athena
     writes it: under `snapshot_date=<snapshot>/`, without the partition column, in a
-    file without extension. The emulator runs no SQL, so the test puts it there."""
+    file named after a query, with no `.parquet` suffix (the reader must not need one).
+    The emulator runs no SQL, so the test puts it there."""
     sink = io.BytesIO()
     table = pa.Table.from_pylist(rows)
     if "snapshot_date" in table.column_names:

@@ -251,8 +251,9 @@ def test_with_an_export_prefix_the_profile_is_read_from_athenas_unload_not_the_t
         demo: Demo, sandbox_aws: dict[str, Any]) -> None:
     """In AWS the profile is an Iceberg table Athena writes: the state machine has Athena
     UNLOAD the day's snapshot first and passes its prefix. The emulator runs no SQL, so
-    the UNLOAD's output is put here as Athena writes it: Parquet objects without a file
-    extension under `snapshot_date=<D>/`, one of them split off, no `snapshot_date` column."""
+    the UNLOAD's output is put here: two Parquet objects named after a query, with no
+    `.parquet` suffix (the reader must not need one), under `snapshot_date=<D>/`, without
+    the `snapshot_date` column."""
     s3, analytics = sandbox_aws["s3"], sandbox_aws["buckets"]["analytics"]
     day1 = pq.read_table(demo.lake / "analytics" / PROFILE / f"snapshot_date={DAY1}")
     day1 = day1.sort_by("customer_id")

@@ -48,7 +48,8 @@ def data_object_keys(s3_client: Any, bucket: str, prefix: str) -> list[str]:
     """Keys of the data files under `prefix` (recursively), sorted, as Hive and Athena
     see a table folder: a key with a part after `prefix` that starts with `_` or `.`
     (`_SUCCESS`, `.staging/`) is not data, nor is a folder marker. The name's extension
-    is not looked at: Athena's UNLOAD writes its Parquet files without one."""
+    is not looked at: Athena names the files a query writes after the query, and a reader
+    must not depend on a `.parquet` suffix being there."""
     keys = []
     for page in s3_client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
                                                                      Prefix=prefix):
