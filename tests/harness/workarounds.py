@@ -248,6 +248,9 @@ def sfn_athena_tasks() -> None:
 # libraries of Glue's Python shell `analytics` set, in a background thread:
 # the run is RUNNING until the script ends, then SUCCEEDED or FAILED (with
 # ErrorMessage). Spark (`glueetl`) jobs keep moto's behaviour: they never run.
+# The script runs on the harness's Python, not 3.9; what Glue's pip would refuse
+# is refused here too: a wheel whose Requires-Python excludes 3.9 fails the run
+# (vermin keeps the shell wheel's modules 3.9-compatible, tests/unit).
 
 
 
@@ -261,6 +264,10 @@ def _run_pythonshell(job: Any, run: Any) -> None:
         for n, uri in enumerate(filter(None, arguments.get("--extra-py-files", "").split(","))):
             target = folder / f"py{n}"
             with zipfile.ZipFile(BytesIO(_s3_bytes(uri.strip()))) as zf:
+                refused = _pip_refuses_on_python_shell(zf)
+                if refused:
+                    _finish(run, "FAILED", f"{uri.strip().rsplit('/', 1)[-1]}: {refused}")
+                    return
                 zf.extractall(target)
             code_path.append(target)
         argv = [item for key, value in sorted(arguments.items()) for item in (key, str(value))]
@@ -280,6 +287,25 @@ def _run_pythonshell(job: Any, run: Any) -> None:
                  shlex.join(argv)[:200])
     except Exception as exc:  # the run must end whatever went wrong in the harness
         _finish(run, "FAILED", f"harness could not run the script: {exc}")
+
+
+GLUE_PYTHONSHELL_VERSION = "3.9"
+
+
+def _pip_refuses_on_python_shell(wheel: zipfile.ZipFile) -> str:
+    """pip's refusal of a wheel on Glue's Python shell (3.9), or "" when it installs."""
+    from packaging.specifiers import SpecifierSet
+
+    metadata = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    if not metadata:
+        return ""
+    for line in wheel.read(metadata[0]).decode("utf-8").splitlines():
+        if line.startswith("Requires-Python:"):
+            spec = line.split(":", 1)[1].strip()
+            if GLUE_PYTHONSHELL_VERSION not in SpecifierSet(spec):
+                return (f"requires a different Python: {GLUE_PYTHONSHELL_VERSION} "
+                        f"not in {spec!r} (pip on Glue's Python shell refuses it)")
+    return ""
 
 
 def _finish(run: Any, state: str, message: str = "") -> None:

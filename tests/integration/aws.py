@@ -38,6 +38,12 @@ class Artifacts:
         (wheel,) = sorted((self.root / "wheel").glob("c360-*.whl"))
         return wheel
 
+    @property
+    def glue_shell_wheel(self) -> Path:
+        """What the Glue Python shell jobs get in --extra-py-files (Python 3.9)."""
+        (wheel,) = sorted((self.root / "wheel").glob("c360_glue_shell-*.whl"))
+        return wheel
+
     def glue_script(self, name: str) -> Path:
         return self.root / "jobs" / "glue" / f"{name}.py"
 

@@ -5,15 +5,16 @@ steps: `raw_crm_customers` (the crm_ingest Lambda, calling the crm_api Lambda,
 writing RAW) and `ddb_customer_profile` (an Athena UNLOAD of the day's profile
 snapshot, then the load_profiles Glue Python shell job reading it → DynamoDB).
 Lambdas are the built zips; the Glue job runs the built script with the built
-wheel (harness workaround GLUE_PYTHONSHELL_RUNS_SCRIPT on moto); the Athena tasks
-run on moto's Athena (SFN_ATHENA_TASKS), which runs no SQL: the test puts the
-UNLOAD's output where Athena would write it (`aws.put_profile_export`).
+Glue Python shell wheel (harness workaround GLUE_PYTHONSHELL_RUNS_SCRIPT on moto);
+the Athena tasks run on moto's Athena (SFN_ATHENA_TASKS), which runs no SQL: the
+test puts the UNLOAD's output where Athena would write it (`aws.put_profile_export`).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -122,8 +123,8 @@ def stack(emulator: Emulator, artifacts: Artifacts, tmp_path_factory: pytest.Tem
     crm_ingest = deploy_lambda(emulator, f"{name}-crm-ingest", artifacts.lambda_zip("crm_ingest"),
                                {"C360_RAW_BUCKET": raw_bucket,
                                 "C360_CRM_API_FUNCTION": crm_api.rsplit(":", 1)[-1]})
-    wheel_key = f"wheel/test/{artifacts.wheel.name}"
-    s3.upload_file(str(artifacts.wheel), artifacts_bucket, wheel_key)
+    wheel_key = f"wheel/test/{artifacts.glue_shell_wheel.name}"
+    s3.upload_file(str(artifacts.glue_shell_wheel), artifacts_bucket, wheel_key)
     script_key = "jobs/test/glue/load_profiles.py"
     s3.upload_file(str(artifacts.glue_script("load_profiles")), artifacts_bucket, script_key)
     table = create_profiles_table(emulator, f"{name}-profiles")
@@ -265,3 +266,28 @@ def test_execution_input_without_logical_date_fails_before_any_step(
 
     assert done["status"] == "FAILED"
     assert entered_states(emulator, done["executionArn"]) == ["Start run"]
+
+
+def test_a_python_shell_job_given_the_shared_wheel_fails_as_pip_on_python_3_9_would(
+        emulator: Emulator, stack: Stack, artifacts: Artifacts) -> None:
+    """The shared wheel requires Python 3.11: Glue's Python shell (3.9) cannot install it,
+    which is why its jobs get the c360_glue_shell wheel (c360.build)."""
+    s3, glue = emulator.client("s3"), emulator.client("glue")
+    artifacts_bucket = create_bucket(emulator, f"{stack.name}-shared-wheel")
+    wheel_key = f"wheel/test/{artifacts.wheel.name}"
+    s3.upload_file(str(artifacts.wheel), artifacts_bucket, wheel_key)
+    script_key = "jobs/test/glue/load_profiles.py"
+    s3.upload_file(str(artifacts.glue_script("load_profiles")), artifacts_bucket, script_key)
+    job = _create_load_job(emulator, f"{stack.name}-load-profiles-shared", artifacts_bucket,
+                           script_key, wheel_key, stack.analytics_bucket, stack.table)
+
+    run_id = glue.start_job_run(JobName=job)["JobRunId"]
+    deadline = time.monotonic() + 60
+    while (run := glue.get_job_run(JobName=job, RunId=run_id)["JobRun"])["JobRunState"] in (
+            "STARTING", "RUNNING") and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"] == (
+        f"{artifacts.wheel.name}: requires a different Python: 3.9 not in '<3.12,>=3.11' "
+        "(pip on Glue's Python shell refuses it)")

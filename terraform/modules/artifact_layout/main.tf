@@ -31,6 +31,9 @@ locals {
   hive_script_keys = { for h in local.hive_scripts : h => "jobs/${local.version}/emr/hive/${h}.hql" }
   wheel_file       = "c360-${local.package_version}-py3-none-any.whl"
   wheel_key        = "wheel/${local.version}/${local.wheel_file}"
+  # The Glue Python shell jobs' own wheel (Python 3.9; c360.build.build_glue_shell_wheel).
+  glue_shell_wheel_file = "c360_glue_shell-${local.package_version}-py3-none-any.whl"
+  glue_shell_wheel_key  = "wheel/${local.version}/${local.glue_shell_wheel_file}"
 
   # dist/<version>/<path> -> S3 key: every artifact this layout expects a build to hold.
   dist_keys = merge(
@@ -39,5 +42,6 @@ locals {
     { for j, k in local.emr_script_keys : "jobs/emr/${j}.py" => k },
     { for h, k in local.hive_script_keys : "jobs/emr/hive/${h}.hql" => k },
     { "wheel/${local.wheel_file}" = local.wheel_key },
+    { "wheel/${local.glue_shell_wheel_file}" = local.glue_shell_wheel_key },
   )
 }

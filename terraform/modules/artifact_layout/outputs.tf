@@ -73,6 +73,16 @@ output "wheel_uri" {
   value       = "${local.bucket_uri}/${local.wheel_key}"
 }
 
+output "glue_shell_wheel_key" {
+  description = "S3 key of the Glue Python shell jobs' wheel (the c360 modules they import, for Python 3.9)."
+  value       = local.glue_shell_wheel_key
+}
+
+output "glue_shell_wheel_uri" {
+  description = "s3:// URI of the Glue Python shell jobs' wheel (their --extra-py-files): the shared wheel requires Python 3.11, which Glue's Python shell lacks."
+  value       = "${local.bucket_uri}/${local.glue_shell_wheel_key}"
+}
+
 output "athena_sql_prefix" {
   description = "S3 key prefix (with trailing slash) under which the Athena SQL models of this version live."
   value       = "sql/${local.version}/athena/"

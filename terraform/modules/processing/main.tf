@@ -319,7 +319,10 @@ resource "aws_glue_job" "conform" {
   depends_on = [aws_iam_role_policy.glue]
 }
 
-# Glue Python shell exists only for Python 3.9 (keep these jobs 3.9-compatible).
+# Glue Python shell exists only for Python 3.9: these jobs get their own wheel,
+# the c360 modules they import (3.9-compatible, checked by vermin), declared for
+# Python >= 3.9 with no dependencies (`analytics` provides pyarrow and boto3);
+# pip there refuses the shared wheel (Python 3.11, pins without 3.9 builds).
 resource "aws_glue_job" "python_shell" {
   for_each = local.python_shell_arguments
 
@@ -345,7 +348,7 @@ resource "aws_glue_job" "python_shell" {
   default_arguments = merge(each.value, {
     "--job-language"          = "python"
     "--library-set"           = "analytics"
-    "--extra-py-files"        = module.artifacts.wheel_uri
+    "--extra-py-files"        = module.artifacts.glue_shell_wheel_uri
     "--c360-artifact-version" = var.artifact_version
     "--enable-metrics"        = "true"
   })

@@ -50,6 +50,11 @@ run "keys_follow_the_publish_layout" {
   }
 
   assert {
+    condition     = output.glue_shell_wheel_uri == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360_glue_shell-0.1.0-py3-none-any.whl"
+    error_message = "The Glue Python shell wheel must live at wheel/<version>/c360_glue_shell-<pkg_version>-py3-none-any.whl."
+  }
+
+  assert {
     condition     = output.athena_sql_prefix == "sql/0.1.0+abc1234/athena/"
     error_message = "Athena SQL must live under sql/<version>/athena/."
   }
@@ -62,21 +67,22 @@ run "every_artifact_maps_from_its_dist_path" {
 
   assert {
     condition = output.dist_keys == {
-      "lambdas/crm_api.zip"                        = "lambdas/0.1.0+abc1234/crm_api.zip"
-      "lambdas/crm_ingest.zip"                     = "lambdas/0.1.0+abc1234/crm_ingest.zip"
-      "lambdas/mainframe_export.zip"               = "lambdas/0.1.0+abc1234/mainframe_export.zip"
-      "lambdas/file_drop_ingest.zip"               = "lambdas/0.1.0+abc1234/file_drop_ingest.zip"
-      "lambdas/profile_api.zip"                    = "lambdas/0.1.0+abc1234/profile_api.zip"
-      "jobs/glue/conform.py"                       = "jobs/0.1.0+abc1234/glue/conform.py"
-      "jobs/glue/extract_core_banking.py"          = "jobs/0.1.0+abc1234/glue/extract_core_banking.py"
-      "jobs/glue/load_profiles.py"                 = "jobs/0.1.0+abc1234/glue/load_profiles.py"
-      "jobs/glue/sandbox_export.py"                = "jobs/0.1.0+abc1234/glue/sandbox_export.py"
-      "jobs/emr/run_model.py"                      = "jobs/0.1.0+abc1234/emr/run_model.py"
-      "jobs/emr/identity_link.py"                  = "jobs/0.1.0+abc1234/emr/identity_link.py"
-      "jobs/emr/aggregate_transactions.py"         = "jobs/0.1.0+abc1234/emr/aggregate_transactions.py"
-      "jobs/emr/customer_preferences.py"           = "jobs/0.1.0+abc1234/emr/customer_preferences.py"
-      "jobs/emr/hive/dim_customer_demographic.hql" = "jobs/0.1.0+abc1234/emr/hive/dim_customer_demographic.hql"
-      "wheel/c360-0.1.0-py3-none-any.whl"          = "wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
+      "lambdas/crm_api.zip"                          = "lambdas/0.1.0+abc1234/crm_api.zip"
+      "lambdas/crm_ingest.zip"                       = "lambdas/0.1.0+abc1234/crm_ingest.zip"
+      "lambdas/mainframe_export.zip"                 = "lambdas/0.1.0+abc1234/mainframe_export.zip"
+      "lambdas/file_drop_ingest.zip"                 = "lambdas/0.1.0+abc1234/file_drop_ingest.zip"
+      "lambdas/profile_api.zip"                      = "lambdas/0.1.0+abc1234/profile_api.zip"
+      "jobs/glue/conform.py"                         = "jobs/0.1.0+abc1234/glue/conform.py"
+      "jobs/glue/extract_core_banking.py"            = "jobs/0.1.0+abc1234/glue/extract_core_banking.py"
+      "jobs/glue/load_profiles.py"                   = "jobs/0.1.0+abc1234/glue/load_profiles.py"
+      "jobs/glue/sandbox_export.py"                  = "jobs/0.1.0+abc1234/glue/sandbox_export.py"
+      "jobs/emr/run_model.py"                        = "jobs/0.1.0+abc1234/emr/run_model.py"
+      "jobs/emr/identity_link.py"                    = "jobs/0.1.0+abc1234/emr/identity_link.py"
+      "jobs/emr/aggregate_transactions.py"           = "jobs/0.1.0+abc1234/emr/aggregate_transactions.py"
+      "jobs/emr/customer_preferences.py"             = "jobs/0.1.0+abc1234/emr/customer_preferences.py"
+      "jobs/emr/hive/dim_customer_demographic.hql"   = "jobs/0.1.0+abc1234/emr/hive/dim_customer_demographic.hql"
+      "wheel/c360-0.1.0-py3-none-any.whl"            = "wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
+      "wheel/c360_glue_shell-0.1.0-py3-none-any.whl" = "wheel/0.1.0+abc1234/c360_glue_shell-0.1.0-py3-none-any.whl"
     }
     error_message = "Each artifact's key is its dist/<version>/ path with the version after the first component."
   }

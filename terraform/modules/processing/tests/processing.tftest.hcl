@@ -64,8 +64,8 @@ run "load_profiles_is_a_python39_shell_job" {
   }
 
   assert {
-    condition     = one(aws_glue_job.python_shell["load_profiles"].command).script_location == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/glue/load_profiles.py" && aws_glue_job.python_shell["load_profiles"].default_arguments["--extra-py-files"] == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360-0.1.0-py3-none-any.whl"
-    error_message = "load_profiles runs its versioned script with the wheel in --extra-py-files."
+    condition     = one(aws_glue_job.python_shell["load_profiles"].command).script_location == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/glue/load_profiles.py" && aws_glue_job.python_shell["load_profiles"].default_arguments["--extra-py-files"] == "s3://c360-test-artifacts/wheel/0.1.0+abc1234/c360_glue_shell-0.1.0-py3-none-any.whl"
+    error_message = "load_profiles runs its versioned script with the Glue Python shell wheel (Python 3.9) in --extra-py-files."
   }
 
   assert {
