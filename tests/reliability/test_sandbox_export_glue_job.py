@@ -1,5 +1,7 @@
 """The sandbox export as it runs in AWS: the Glue job adapter against S3, Secrets Manager
 and the Glue Data Catalog of the emulator (moto server), compared with the local run.
+The job runs on what the Glue Python shell gives it: the c360_glue_shell wheel and the
+libraries, without the rest of the package.
 
 The demo's ANALYTICS layer is uploaded as it is; the demo ran with the default
 `Settings().sandbox_key`, which the secret holds, so every token must equal the
@@ -10,8 +12,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
+import sysconfig
+import zipfile
 from datetime import date
 from typing import Any
 
@@ -21,6 +26,7 @@ import pytest
 from conftest import DAY1, REPO, Demo, upload_folder
 from pii import population, scan_objects
 
+from c360.build import build_glue_shell_wheel
 from c360.config import Settings
 from c360.sandbox.masking import POLICIES, token
 
@@ -71,7 +77,8 @@ def _rows(table: pa.Table, source: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def sandbox_aws(demo: Demo, aws_env, unique_name: str) -> dict[str, Any]:  # noqa: ANN001
+def sandbox_aws(demo: Demo, aws_env, unique_name: str,  # noqa: ANN001
+                glue_shell_path: str) -> dict[str, Any]:
     s3, glue = aws_env.client("s3"), aws_env.client("glue")
     buckets = {layer: f"{unique_name}-{layer}" for layer in ("analytics", "sandbox")}
     for bucket in buckets.values():
@@ -96,11 +103,26 @@ def sandbox_aws(demo: Demo, aws_env, unique_name: str) -> dict[str, Any]:  # noq
             # Glue's own arguments, as a Python shell run gets them: ignored.
             "--job-bookmark-option", "job-bookmark-disable", "--JOB_NAME", "c360-sandbox-export"]
     return {"s3": s3, "glue": glue, "buckets": buckets, "databases": databases, "args": args,
-            "env": {**aws_env.env(), "PATH": "/usr/bin:/bin"}}
+            "env": {**aws_env.env(), "PATH": "/usr/bin:/bin", "PYTHONPATH": glue_shell_path}}
+
+
+@pytest.fixture(scope="module")
+def glue_shell_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """What the job's Python sees on Glue's Python shell: the c360_glue_shell wheel (its
+    --extra-py-files) and the libraries (pyarrow, boto3), not the rest of the package."""
+    wheel = build_glue_shell_wheel(REPO, tmp_path_factory.mktemp("wheel"))
+    unpacked = tmp_path_factory.mktemp("glue-shell")
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(unpacked)
+    return os.pathsep.join([str(unpacked), sysconfig.get_paths()["purelib"],
+                            sysconfig.get_paths()["platlib"]])
 
 
 def _run(aws: dict[str, Any], *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "jobs/glue/sandbox_export.py", *aws["args"], *extra],
+    """The job script on the shell wheel alone: `-S` keeps the site's .pth files (the
+    editable c360 of the dev environment) off the path, PYTHONPATH puts the wheel first."""
+    return subprocess.run([sys.executable, "-S", "jobs/glue/sandbox_export.py", *aws["args"],
+                           *extra],
                           cwd=REPO, env=aws["env"], capture_output=True, text=True,
                           timeout=300, check=False)
 
