@@ -19,7 +19,7 @@ def main(argv: list[str]) -> None:
     import boto3
 
     from c360.serving.loader import load_profiles
-    from c360.serving.source import read_profiles
+    from c360.serving.source import read_profiles, table_key_prefix
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c360-analytics-bucket", required=True)
@@ -27,8 +27,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--logical-date", default=None)
     parser.add_argument("--c360-export-prefix", default="")
     args, _glue_args = parser.parse_known_args(argv)
-    root = "/".join(p for p in (args.c360_export_prefix.strip("/"), "c360_customer_profile") if p)
-    location = f"s3://{args.c360_analytics_bucket}/{root}"
+    table = table_key_prefix("c360_customer_profile", args.c360_export_prefix)
+    location = f"s3://{args.c360_analytics_bucket}/{table}"
     rows = read_profiles(location, args.logical_date, boto3.client("s3"))
     report = load_profiles(args.c360_profiles_table, rows, boto3.client("dynamodb"))
     print(f"loaded {report.profiles} profiles into {args.c360_profiles_table}: {report}")

@@ -32,16 +32,22 @@ from c360.resources import repo_root
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
-def _zip_dir(source: Path, target: Path) -> None:
+def _write_zip(target: Path, files: dict[str, bytes]) -> None:
+    """A reproducible zip: entries sorted, fixed timestamps and modes."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in source.rglob("*") if p.is_file()):
-            if "__pycache__" in path.parts or path.suffix == ".pyc":
-                continue
-            info = zipfile.ZipInfo(str(path.relative_to(source)), ZIP_DATE)
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, path.read_bytes())
+            zf.writestr(info, data)
+
+
+def _zip_dir(source: Path, target: Path) -> None:
+    _write_zip(target, {
+        str(path.relative_to(source)): path.read_bytes()
+        for path in source.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"})
 
 
 def build_wheel(root: Path, out: Path) -> Path:
@@ -129,13 +135,7 @@ def build_glue_shell_wheel(root: Path, out: Path) -> Path:
                      for name, data in sorted(files.items()))
     files[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()
     target = out / f"{GLUE_SHELL_DIST}-{version}-py3-none-any.whl"
-    out.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in sorted(files.items()):
-            entry = zipfile.ZipInfo(name, ZIP_DATE)
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(entry, data)
+    _write_zip(target, files)
     return target
 
 

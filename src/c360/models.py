@@ -179,13 +179,18 @@ def _literal(value: object) -> exp.Expr:
     return exp.Literal.string(str(value))
 
 
-def load_model(kind: str, table: str, partition_by: tuple[str, ...] = ()) -> Model:
-    """Load `sql/<kind>/<table>.<ext>`; kind is spark, athena or hive."""
+def model_path(kind: str, table: str) -> Path:
+    """Where the model of `table` would be: `sql/<kind>/<table>.<ext>` (hive: its folder)."""
     if kind not in MODEL_DIALECTS:
         raise ModelError(f"unknown model kind {kind!r}; use one of {', '.join(MODEL_DIALECTS)}")
-    dialect, ext = MODEL_DIALECTS[kind]
     folder = resource_dir("hive") if kind == "hive" else sql_dir() / kind
-    path = folder / f"{table}{ext}"
+    return folder / f"{table}{MODEL_DIALECTS[kind][1]}"
+
+
+def load_model(kind: str, table: str, partition_by: tuple[str, ...] = ()) -> Model:
+    """Load `sql/<kind>/<table>.<ext>`; kind is spark, athena or hive."""
+    path = model_path(kind, table)
+    dialect = MODEL_DIALECTS[kind][0]
     if not path.is_file():
         raise ModelError(f"model file {path} not found for table {table!r}")
     text = path.read_text(encoding="utf-8").strip().rstrip(";")

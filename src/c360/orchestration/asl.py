@@ -64,9 +64,8 @@ from c360.dimensions.history import REWOUND_FROM as HISTORY_REWOUND_FROM
 from c360.dimensions.history import TABLE as HISTORY_TABLE
 from c360.engine.spark_engine import JIT_HUGE_METHODS
 from c360.lake import layer_of
-from c360.models import load_model
+from c360.models import load_model, model_path
 from c360.pipeline.definition import SCHEDULES, Schedule, Step, steps_for
-from c360.resources import sql_dir
 
 PLACEHOLDERS: dict[str, str] = {
     "alerts_topic_arn": "SNS topic ARN that receives a message for every failed step",
@@ -253,7 +252,7 @@ def exported_inputs(step: Step) -> list[str]:
     the state machine exports them for the job (see the module docstring, *Exports*)."""
     if step.kind != "glue_python":
         return []
-    return [t for t in step.inputs if (sql_dir() / "athena" / f"{t}.sql").is_file()]
+    return [t for t in step.inputs if model_path("athena", t).is_file()]
 
 
 def export_prefix(step: Step) -> str:

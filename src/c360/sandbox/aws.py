@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 from botocore.exceptions import ClientError
 
 from c360.sandbox.masking import POLICIES, Policy, mask_table
-from c360.serving.source import PARTITION, data_object_keys, snapshot_dates
+from c360.serving.source import PARTITION, data_object_keys, snapshot_dates, table_key_prefix
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ def _source_keys(s3: Any, bucket: str, policy: Policy, logical_date: str | None,
     had Athena UNLOAD an Athena-written (Iceberg) table to (`--c360-export-prefix`).
     """
     table = policy.source
-    base = f"{root.strip('/')}/{table}" if root.strip("/") else table
+    base = table_key_prefix(table, root)
     if policy.row_filter is None:
         keys = data_object_keys(s3, bucket, f"{base}/")
         partitioned = [k for k in keys if "=" in k[len(base) + 1:]]

@@ -23,6 +23,13 @@ class SnapshotNotFound(FileNotFoundError):
     """The profile table has no snapshot partition (or not the one asked for)."""
 
 
+def table_key_prefix(table: str, export_prefix: str = "") -> str:
+    """Key prefix of `table` in its bucket: `<table>` at the bucket's top, or
+    `<export prefix>/<table>` where a state machine had Athena UNLOAD it
+    (`--c360-export-prefix`, `c360.orchestration.asl` *Exports*)."""
+    return "/".join(p for p in (export_prefix.strip("/"), table) if p)
+
+
 def _split_s3(uri: str) -> tuple[str, str]:
     bucket, _, prefix = uri[len("s3://"):].partition("/")
     return bucket, prefix.strip("/")
