@@ -60,6 +60,27 @@ def engine(request, lake: Lake):
     eng.close()
 
 
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark),
+                        pytest.param("spark-uris", marks=pytest.mark.spark)])
+def engine_on_any_lake(request, lake: Lake):
+    """`engine`, plus Spark on the same folders given as `file://` URIs, whose files the
+    session's Hadoop file system moves (`HadoopFiles`: the Glue and EMR jobs' path)."""
+    if request.param == "duckdb":
+        eng = DuckDBEngine(lake)
+    else:
+        from c360.engine.spark_engine import SparkEngine, local_spark_session
+
+        if request.param == "spark-uris":
+            from c360.lake import LAYERS
+            from c360.lake_files import HadoopFiles
+
+            lake = Lake.from_uris({layer: f"file://{lake.layer_roots[layer]}"
+                                   for layer in LAYERS}, files=HadoopFiles(local_spark_session()))
+        eng = SparkEngine(lake)
+    yield eng
+    eng.close()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop simulated databases left by `c360 run` subprocesses the tests SIGKILLed
     (tests/reliability kills runs mid-way; a killed run cannot stop its server)."""

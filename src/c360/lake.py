@@ -14,8 +14,10 @@ import os
 import shutil
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from c360.lake_files import HadoopFiles, LocalFiles, TableFiles
 
 LAYERS = ("raw", "stage", "analytics", "sandbox")
 _PREFIX_LAYER = (
@@ -43,11 +45,21 @@ def layer_of(table: str) -> str:
     raise NamingError(f"table {table!r} has no layer prefix (one of {known})")
 
 
+class _NoFiles:
+    """The files of a lake given as URIs when nobody said how to reach them."""
+
+    def __getattr__(self, name: str) -> object:
+        raise ValueError("this lake is given as URIs: pass Lake.from_uris a file system "
+                         "(c360.lake_files.HadoopFiles(spark)) to read or write its tables")
+
+
 @dataclass(frozen=True)
 class Lake:
-    """Maps table names and raw paths to locations (local folders or s3:// URIs)."""
+    """Maps table names and raw paths to locations (local folders or URIs such as
+    s3://), and holds what moves their files (`c360.lake_files`)."""
 
     layer_roots: Mapping[str, str]
+    files: TableFiles = field(default_factory=LocalFiles, compare=False, repr=False)
 
     @classmethod
     def local(cls, root: Path) -> Lake:
@@ -55,15 +67,29 @@ class Lake:
         return cls({layer: str(root / layer) for layer in LAYERS})
 
     @classmethod
-    def from_uris(cls, uris: Mapping[str, str]) -> Lake:
+    def from_uris(cls, uris: Mapping[str, str], files: TableFiles | None = None) -> Lake:
+        """A lake whose layers are `uris`: local folders, or URIs (s3://, file://) whose
+        tables `files` reaches (`HadoopFiles` in the Glue and EMR jobs)."""
         missing = [layer for layer in LAYERS if layer not in uris]
         if missing:
             raise ValueError(f"lake URIs missing for layer(s): {', '.join(missing)}")
-        return cls({k: v.rstrip("/") for k, v in uris.items()})
+        roots = {k: v.rstrip("/") for k, v in uris.items()}
+        if files is None:
+            remote = any("://" in root for root in roots.values())
+            files = _NoFiles() if remote else LocalFiles()  # type: ignore[assignment]
+        return cls(roots, files)  # type: ignore[arg-type]
+
+    @classmethod
+    def for_spark_job(cls, uris: Mapping[str, str], spark: object) -> Lake:
+        """The lake a Glue or EMR job was given: URIs (s3://) through the session's
+        Hadoop file system, plain folders through Python."""
+        remote = any("://" in uri for uri in uris.values())
+        return cls.from_uris(uris, files=HadoopFiles(spark) if remote else None)
 
     @property
     def is_local(self) -> bool:
-        return not any(v.startswith("s3://") for v in self.layer_roots.values())
+        """Every layer is a local folder (a path, not a URI)."""
+        return not any("://" in v for v in self.layer_roots.values())
 
     @property
     def root(self) -> Path:
@@ -83,8 +109,19 @@ class Lake:
         return f"{self.location(table)}/{parts}" if parts else self.location(table)
 
     def exists(self, table: str) -> bool:
-        loc = Path(self.location(table))
-        return loc.is_dir() and any(loc.rglob("*.parquet"))
+        """Whether `table` has data (a Parquet file in its folder)."""
+        return self.files.has_data(self.location(table))
+
+    def staging_location(self, final: str) -> str:
+        """Where a write of `final` (a table or partition folder) is staged: under its
+        layer's `.staging/`, outside every table (see `staging_dir_for`)."""
+        if self.is_local:
+            return str(staging_dir_for(Path(final)))
+        for root in self.layer_roots.values():
+            if final.startswith(root + "/"):
+                name = final.rstrip("/").rsplit("/", 1)[-1]
+                return f"{root}/{STAGING}/{name}-{uuid.uuid4().hex[:12]}"
+        raise ValueError(f"{final} is in no layer of this lake")
 
     def clear_staging(self) -> int:
         """Delete what killed writes left in `<layer>/.staging/`; the number of folders.

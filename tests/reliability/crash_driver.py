@@ -45,12 +45,12 @@ def _install(point: str) -> None:
                 _die()
                 return result
             if kind == "in-write":
-                import c360.engine.base as base
+                import c360.lake as lake_module
 
                 def staged_then_killed(staged: Any, final: Any) -> None:
                     _die()
 
-                base.commit_dir = staged_then_killed  # type: ignore[assignment]
+                lake_module.commit_dir = staged_then_killed  # type: ignore[assignment]
                 return step.run(ctx)
             if kind == "first-write":
                 for method in ("write_table", "write_arrow"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from c360.conform.run import conform_dataset, conform_increment, delivered_by, raw_files
 from c360.contracts import load_contract
 
@@ -38,14 +40,29 @@ def contract_in(tmp_path: Path):
     return load_contract(path)
 
 
+@pytest.fixture
+def engine(engine_on_any_lake):
+    """DuckDB, Spark, and Spark on a lake given as `file://` URIs (the Glue job's path)."""
+    return engine_on_any_lake
+
+
+def lake_folder(engine) -> Path:
+    return Path(engine.lake.layer_roots["raw"].removeprefix("file://")).parent
+
+
+def landed(engine, contract, run_id: str | None = None) -> list[str]:
+    files = raw_files(contract, engine.lake.layer_roots["raw"], files=engine.lake.files)
+    return delivered_by(files, run_id) if run_id else files
+
+
 def daily_then_hourly(tmp_path: Path, engine, hourly_events: list[tuple[str, str, str]]):
     contract = contract_in(tmp_path)
-    root = Path(engine.lake.root)
+    root = lake_folder(engine)
     deliver(root, "daily-2026-11-25", [("e1", "2026-11-25T08:00:00Z", "/home"),
                                        ("e2", "2026-11-25T08:05:00Z", "/cards")])
-    conform_dataset(engine, contract, raw_files(contract, root / "raw"))
+    conform_dataset(engine, contract, landed(engine, contract))
     deliver(root, "hourly-2026-11-25T10", hourly_events)
-    files = delivered_by(raw_files(contract, root / "raw"), "hourly-2026-11-25T10")
+    files = landed(engine, contract, "hourly-2026-11-25T10")
     return contract, conform_increment(engine, contract, files, "hourly-2026-11-25T10")
 
 
@@ -91,8 +108,7 @@ def test_rerun_of_the_same_hourly_run_replaces_its_rows_instead_of_adding_them(
 ) -> None:
     contract, _ = daily_then_hourly(tmp_path, engine, [("e2", "2026-11-25T10:02:00Z", "/again"),
                                                        ("e3", "2026-11-25T10:01:00Z", "/loans")])
-    root = Path(engine.lake.root)
-    files = delivered_by(raw_files(contract, root / "raw"), "hourly-2026-11-25T10")
+    files = landed(engine, contract, "hourly-2026-11-25T10")
     again = conform_increment(engine, contract, files, "hourly-2026-11-25T10")
     assert (again.rows_in, again.rows_staged, again.rows_quarantined) == (2, 1, 1)
     assert staged(engine) == [("e1", "/home"), ("e2", "/cards"), ("e3", "/loans")]

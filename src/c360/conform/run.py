@@ -15,6 +15,7 @@ from c360.conform.model import (
 )
 from c360.contracts import Contract
 from c360.engine import Engine, EngineError, RawSource
+from c360.lake_files import LocalFiles, TableFiles, is_hidden
 
 RAW_SUFFIXES = {
     "jsonl": (".jsonl", ".jsonl.gz", ".json.gz"),
@@ -37,19 +38,23 @@ class ConformResult:
 
 
 def raw_files(
-    contract: Contract, raw_root: Path, excluded: frozenset[str] = frozenset()
+    contract: Contract, raw_root: Path | str, excluded: frozenset[str] = frozenset(),
+    files: TableFiles | None = None,
 ) -> list[str]:
-    """Every landed file of the dataset, sorted; `excluded` files were rejected at ingest."""
-    base = raw_root / contract.raw.path
+    """Every landed file of the dataset, sorted; `excluded` files were rejected at ingest.
+
+    `raw_root` is a local folder or, with `files` (the lake's, e.g. `HadoopFiles` in a
+    Glue job), a URI.
+    """
+    base = f"{str(raw_root).rstrip('/')}/{contract.raw.path.strip('/')}"
     suffixes = RAW_SUFFIXES[contract.raw.format]
-    files = [
-        str(p)
-        for p in sorted(base.rglob("*"))
-        if p.is_file() and p.name.endswith(suffixes) and str(p) not in excluded
-        # Hidden or marker paths (a delivery still staged in `.tmp-*`) are not landed data.
-        and not any(part.startswith((".", "_")) for part in p.relative_to(base).parts)
-    ]
-    return files
+    listed = (files or LocalFiles()).files_under(base)
+    return sorted(
+        (f for f in listed
+         if f.endswith(suffixes) and f not in excluded
+         # Hidden or marker paths (a delivery still staged in `.tmp-*`) are not landed data.
+         and not any(is_hidden(part) for part in f.removeprefix(base + "/").split("/"))),
+        key=lambda f: f.split("/"))  # folder by folder, as the landing names them
 
 
 def raw_source(contract: Contract, files: list[str]) -> RawSource:
@@ -65,6 +70,13 @@ def raw_source(contract: Contract, files: list[str]) -> RawSource:
         trailer_marker="TRL" if framed else None,
         columns=tuple(dict.fromkeys(c.source for c in contract.columns)),
     )
+
+
+def source_file_root(engine: Engine) -> str:
+    """The RAW root as the raw views' `_source_file` spells it: a `file://` file by its
+    path (the engines read `file:///lake/raw/x.csv` as `/lake/raw/x.csv`), any other
+    URI (`s3://...`) as it is."""
+    return engine.lake.layer_roots["raw"].removeprefix("file://")
 
 
 def _duplicated_keys(engine: Engine, contract: Contract, view: str, name: str) -> str | None:
@@ -85,7 +97,7 @@ def conform_dataset(engine: Engine, contract: Contract, files: list[str]) -> Con
     duplicates = f"{view}_duplicates"
     try:
         repeated = _duplicated_keys(engine, contract, view, duplicates)
-        raw_root = engine.lake.layer_roots["raw"]
+        raw_root = source_file_root(engine)
         staged = engine.write_table(
             contract.stage_table, stage_projection(contract, view, repeated, raw_root), "spark"
         )
@@ -134,8 +146,8 @@ def conform_increment(
     """
     if not contract.append_only:
         raise EngineError(f"{contract.dataset}: not append_only; conform it whole")
-    raw_root = engine.lake.layer_roots["raw"]
-    prefix = raw_root.rstrip("/") + "/"
+    prefix = engine.lake.layer_roots["raw"].rstrip("/") + "/"
+    raw_root = source_file_root(engine)
     own_deliveries = sorted({f.removeprefix(prefix).rsplit("/", 1)[0] + "/" for f in files})
     not_this_run = " and ".join(
         f"left(_source_file, {len(d)}) <> '{d}'" for d in own_deliveries) or "true"

@@ -13,7 +13,7 @@ from c360.pipeline.definition import Step, schedule_of
 def _conform(dataset: str) -> Callable[[StepContext], StepResult]:
     def run(ctx: StepContext) -> StepResult:
         contract = ctx.contracts[dataset]
-        files = raw_files(contract, ctx.lake.root / "raw")
+        files = raw_files(contract, ctx.lake.layer_roots["raw"], files=ctx.lake.files)
         incremental = (contract.append_only and schedule_of(ctx.run_id) == "hourly"
                        and ctx.lake.exists(contract.stage_table)
                        and ctx.lake.exists(contract.quarantine_table))

@@ -11,9 +11,9 @@ AWS, folders locally), `--logical-date`, optional `--run-id` (default
 <kind>/<table>` or `--dataset <name>` naming the step. Unknown arguments (Glue's and
 EMR's own) are ignored.
 
-Note: the engine's table writes are local-filesystem renames today, so these jobs run
-against local layer folders (as the tests do); S3 layer URIs need the engine's
-object-store writer.
+Layer URIs (`s3://` in AWS, `file://` in the local test of this path) are read and
+written through the session's Hadoop file system (`c360.lake_files.HadoopFiles`);
+plain folders, as the local runner's, through Python (`LocalFiles`).
 """
 
 from __future__ import annotations
@@ -75,8 +75,10 @@ def run_step_job(argv: list[str], prog: str, spark: Any = None) -> StepResult:
     steps = {s.name: s for s in build_steps()}
     if name not in steps:
         raise ValueError(f"{prog}: no pipeline step produces {name}")
-    lake = Lake.from_uris({layer: getattr(args, f"c360_{layer}_uri") for layer in LAYERS})
-    engine = SparkEngine(lake, session=spark or job_spark_session(f"c360-{prog}"))
+    session = spark or job_spark_session(f"c360-{prog}")
+    uris = {layer: getattr(args, f"c360_{layer}_uri") for layer in LAYERS}
+    lake = Lake.for_spark_job(uris, session)
+    engine = SparkEngine(lake, session=session)
     run_id = args.run_id or f"daily-{args.logical_date.isoformat()}"
     settings = Settings(lake_root=Path(lake.layer_roots["raw"]).parent, engine="spark")
     ctx = StepContext(settings, lake, engine, load_contracts(), run_id, args.logical_date,

@@ -8,22 +8,19 @@ engine is not the model's own.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Self, TypeVar, final
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from c360.lake import Lake, commit_dir, staging_dir_for
+from c360.lake import Lake
+from c360.lake_files import data_files
 from c360.models import Model, sql_in
 from c360.sql_cache import compiled
 
@@ -171,23 +168,25 @@ class Engine(ABC):
         A rerun replaces the same table/partition: never appends twice.
         """
         partition = dict(partition or {})
-        final_dir = Path(self.lake.partition_location(table, partition))
-        with self._written_to_staging(table, sql, dialect, final_dir, tuple(partition)) as staged:
+        files = self.lake.files
+        final = self.lake.partition_location(table, partition)
+        with self._written_to_staging(table, sql, dialect, final, tuple(partition)) as staged:
             written = staged
             if partition:
                 # Written with native partitioning; exactly the one expected partition may exist.
-                written = staged / "/".join(f"{k}={v}" for k, v in partition.items())
-                found = sorted(p.name for p in staged.iterdir())
-                expected = written.relative_to(staged).parts[0]
-                if found not in ([expected], []):
+                expected = "/".join(f"{k}={v}" for k, v in partition.items())
+                written = f"{staged}/{expected}"
+                found = files.entries(staged)
+                first = expected.split("/")[0]
+                if found not in ([first], []):
                     raise EngineError(
                         f"{self.name}: {table}: query produced partitions {found}, "
-                        f"expected only {expected}"
+                        f"expected only {first}"
                     )
                 if not found:
-                    written.mkdir(parents=True)
-            rows = parquet_rows(written.rglob("*.parquet"))
-            commit_dir(written, final_dir)
+                    files.make_dirs(written)
+            rows = files.parquet_rows(data_files(files, written))
+            files.replace(written, final)
         self.register_table(table)
         return rows
 
@@ -207,32 +206,33 @@ class Engine(ABC):
         if not self.lake.exists(table):
             raise EngineError(f"table {table} has no data at {self.lake.location(table)}; "
                               "append_batch adds to an existing table")
-        final_dir = Path(self.lake.location(table))
+        files = self.lake.files
+        final = self.lake.location(table)
         prefix = f"batch-{re.sub(r'[^A-Za-z0-9-]+', '-', batch)}-"
-        with self._written_to_staging(table, sql, dialect, final_dir) as staged:
-            files = sorted(staged.rglob("*.parquet"))
-            rows = parquet_rows(files)
-            for old in final_dir.glob(f"{prefix}*.parquet"):
-                old.unlink()
-            for index, written in enumerate(files):
-                os.replace(written, final_dir / f"{prefix}{index:05d}.parquet")
+        with self._written_to_staging(table, sql, dialect, final) as staged:
+            written = data_files(files, staged)
+            rows = files.parquet_rows(written)
+            for old in files.entries(final):
+                if old.startswith(prefix) and old.endswith(".parquet"):
+                    files.delete(f"{final}/{old}")
+            for index, part in enumerate(written):
+                files.move(part, f"{final}/{prefix}{index:05d}.parquet")
         self.register_table(table)
         return rows
 
     @contextmanager
-    def _written_to_staging(self, table: str, sql: str, dialect: str | None, final_dir: Path,
-                            partition_by: Sequence[str] = ()) -> Iterator[Path]:
+    def _written_to_staging(self, table: str, sql: str, dialect: str | None, final: str,
+                            partition_by: Sequence[str] = ()) -> Iterator[str]:
         """The result of `sql` (producing `table`) as Parquet in a new staging folder for
-        `final_dir`, for the block to move into place; the folder is removed after it."""
-        staged = staging_dir_for(final_dir)
+        `final`, for the block to move into place; the folder is removed after it."""
+        staged = self.lake.staging_location(final)
         try:
             with self.materialized_ctes(table, self.transpile(sql, dialect)) as rendered:
                 self._guard(table, rendered,
-                            lambda: self._write_parquet(rendered, str(staged), partition_by))
+                            lambda: self._write_parquet(rendered, staged, partition_by))
             yield staged
         finally:
-            if staged.exists():
-                shutil.rmtree(staged)
+            self.lake.files.delete(staged)
 
     @final
     @contextmanager
@@ -257,8 +257,9 @@ class Engine(ABC):
     @final
     def write_arrow(self, table: str, data: pa.Table) -> int:
         """Write a table computed in Python (identity, sandbox) atomically; return rows."""
-        final_dir = Path(self.lake.location(table))
-        staged = staging_dir_for(final_dir)
+        files = self.lake.files
+        final = self.lake.location(table)
+        staged = self.lake.staging_location(final)
         # Parquet encoding runs on one core per file (outside the GIL): a big table is
         # written as one file per engine thread, side by side.
         parts = self.threads if data.num_rows >= ARROW_SPLIT_ROWS else 1
@@ -266,20 +267,18 @@ class Engine(ABC):
         slices = [data.slice(i * size, size) for i in range(parts)]
 
         def write(index: int) -> None:
-            pq.write_table(slices[index], staged / f"part-{index:05d}.parquet",
-                           compression="snappy")
+            files.write_parquet(slices[index], f"{staged}/part-{index:05d}.parquet")
 
         try:
-            staged.mkdir(parents=True)
+            files.make_dirs(staged)
             if parts == 1:
                 write(0)
             else:
                 with ThreadPoolExecutor(max_workers=parts) as pool:
                     list(pool.map(write, range(parts)))
-            commit_dir(staged, final_dir)
+            files.replace(staged, final)
         finally:
-            if staged.exists():
-                shutil.rmtree(staged)
+            files.delete(staged)
         self.register_table(table)
         return data.num_rows
 
@@ -338,12 +337,6 @@ def transpiled(sql: str, read: str, write: str) -> str:
     if tree is None:
         raise ValueError("no SQL statement to transpile")
     return sql_in(tree, write)
-
-
-def parquet_rows(files: Iterable[Path]) -> int:
-    """Rows of these Parquet files, from their footers (no query: a count on Spark is one
-    more job, ~0.1 s locally however small the table)."""
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
 
 
 def hoist_materialized_ctes(sql: str, dialect: str, table: str, hoist: bool = True

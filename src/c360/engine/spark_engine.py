@@ -13,13 +13,13 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from c360.engine.base import Engine, RawSource, parquet_rows
+from c360.engine.base import Engine, RawSource
 from c360.lake import STAGING, Lake
+from c360.lake_files import data_files
 
 _SESSION: Any = None
 LOOPBACK_ONLY: dict[str, bool | float | int | str | None] = {
@@ -129,7 +129,7 @@ class SparkEngine(Engine):
                     body = self.spark.read.text(_uri(f))
                     body = body.filter(~F.split("value", source.delimiter)[0].isin(markers))
                     part = self._csv_lines(reader, body)
-                    part = part.withColumn("_source_file", F.lit(f))
+                    part = part.withColumn("_source_file", F.lit(f.removeprefix("file://")))
                     df = part if df is None else df.unionByName(part, allowMissingColumns=True)
             else:
                 df = reader.csv(files)
@@ -184,8 +184,9 @@ class SparkEngine(Engine):
         self._materialized[view] = location
         self.spark.sql(sql).write.mode("overwrite").parquet(_uri(location))
         self.spark.read.parquet(_uri(location)).createOrReplaceTempView(view)
-        # Rows from the files' footers where they are local (a lake on S3: counted).
-        return None if "://" in location else parquet_rows(Path(location).rglob("*.parquet"))
+        # Rows from the files' footers where they are local (a lake given as URIs: counted).
+        files = self.lake.files
+        return None if "://" in location else files.parquet_rows(data_files(files, location))
 
     def _release(self, view: str) -> None:
         location = self._materialized.pop(view, None)

@@ -92,9 +92,10 @@ def run(argv: list[str], spark: Any = None) -> dict[str, Any]:
 
     args = parse_args(argv)
     # Identity reads and writes STAGE only; the other layers are never touched.
-    lake = Lake.from_uris({layer: f"{args.stage_uri}/_not_{layer}" for layer in LAYERS}
-                          | {"stage": args.stage_uri})
-    engine = SparkEngine(lake, session=spark or spark_session())
+    session = spark or spark_session()
+    lake = Lake.for_spark_job({layer: f"{args.stage_uri}/_not_{layer}" for layer in LAYERS}
+                              | {"stage": args.stage_uri}, session)
+    engine = SparkEngine(lake, session=session)
     settings = load_identity_settings(args.settings)
     params = {"logical_date": args.logical_date, "run_id": args.run_id}
     try:

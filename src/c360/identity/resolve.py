@@ -84,7 +84,7 @@ def resolve_identity(
                               stored=stored if why_not is None else None)
         prob = linked.stats.get("probabilistic", {})
         if prob.get("model") == "estimated":
-            lakeio.write(engine, backend, model_store.MODEL, model_store.to_table(
+            lakeio.write(engine, model_store.MODEL, model_store.to_table(
                 prob["levels"], prob["probability_two_random_records_match"], settings,
                 run_id, logical_date, int(linked.stats.get("profiles_compared", 0))))
         previous_xref = lakeio.read(engine, HISTORY)
@@ -102,7 +102,7 @@ def resolve_identity(
         current = update.xref.filter(pc.is_null(update.xref["valid_to"]))
         for table, data in ((HISTORY, update.xref), (XREF, current), (EVENTS, update.events),
                             (LINKS, linked.links)):
-            lakeio.write(engine, backend, table, data)
+            lakeio.write(engine, table, data)
     details: dict[str, Any] = {"linkage": linked.stats, "registry": update.stats,
                                "model": _model_details(stored, why_not, linked.stats)}
     if truth is not None and (truth / "_ground_truth" / "records.csv").is_file():

@@ -241,6 +241,21 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  dynamic "rule" {
+    for_each = contains(["stage", "analytics"], each.key) ? [1] : []
+    content {
+      id     = "expire-staging-leftovers"
+      status = "Enabled"
+      filter {
+        prefix = ".staging/"
+      }
+
+      expiration {
+        days = var.staging_expiration_days
+      }
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.this]
 }
 

@@ -86,6 +86,17 @@ variable "export_expiration_days" {
   }
 }
 
+variable "staging_expiration_days" {
+  description = "Days after which objects under the stage and analytics buckets' `.staging/` expire: where the Glue and EMR Spark jobs write a table before moving it into place (c360.lake_files). A finished write leaves nothing there; a job killed mid-write leaves its partial files, which no reader sees."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.staging_expiration_days >= 1 && var.staging_expiration_days <= 30
+    error_message = "staging_expiration_days must be between 1 and 30."
+  }
+}
+
 variable "kms_deletion_window_in_days" {
   description = "Waiting period before the lake CMK is deleted after `destroy`."
   type        = number

@@ -23,20 +23,28 @@ locals {
       Resource = "${local.s3_arn["stage"]}/*"
     },
     {
+      # A table is written under its layer's .staging/ first, then moved into place
+      # (c360.lake_files); materialized intermediate results are kept there too.
       Sid    = "WriteIntermediateAndAnalyticsTables"
       Effect = "Allow"
       Action = ["s3:PutObject", "s3:DeleteObject"]
       Resource = [
         "${local.s3_arn["stage"]}/int_*",
+        "${local.s3_arn["stage"]}/.staging/*",
         "${local.s3_arn["analytics"]}/dim_*",
         "${local.s3_arn["analytics"]}/fct_*",
+        "${local.s3_arn["analytics"]}/.staging/*",
       ]
     },
     {
-      Sid      = "ReadWrittenAnalyticsTables"
-      Effect   = "Allow"
-      Action   = ["s3:GetObject"]
-      Resource = ["${local.s3_arn["analytics"]}/dim_*", "${local.s3_arn["analytics"]}/fct_*"]
+      Sid    = "ReadWrittenAnalyticsTables"
+      Effect = "Allow"
+      Action = ["s3:GetObject"]
+      Resource = [
+        "${local.s3_arn["analytics"]}/dim_*",
+        "${local.s3_arn["analytics"]}/fct_*",
+        "${local.s3_arn["analytics"]}/.staging/*",
+      ]
     },
     {
       Sid      = "ListLayers"

@@ -78,12 +78,15 @@ locals {
       }
     },
     {
+      # A table is written under the layer's .staging/ first, then moved into place;
+      # the conform's parsed rows are kept there between its writes (c360.lake_files).
       Sid    = "WriteStageTables"
       Effect = "Allow"
       Action = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
       Resource = [
         "${local.s3_arn["stage"]}/stg_*",
         "${local.s3_arn["stage"]}/quarantine_*",
+        "${local.s3_arn["stage"]}/.staging/*",
       ]
     },
     {

@@ -1,4 +1,9 @@
-"""The Glue/EMR job adapters run the pipeline's own steps on a Spark session."""
+"""The Glue/EMR job adapters run the pipeline's own steps on a Spark session.
+
+Each runs twice: on layer folders, and on the same folders given as `file://` URIs,
+which the jobs read and write through the session's Hadoop file system
+(`c360.lake_files.HadoopFiles`), as they do `s3://` in AWS.
+"""
 
 from __future__ import annotations
 
@@ -18,16 +23,19 @@ pytestmark = pytest.mark.spark
 REPO = Path(__file__).resolve().parents[3]
 
 
-def layer_args(lake) -> list[str]:
+@pytest.fixture(params=["folders", "file-uris"])
+def layer_args(request, lake) -> list[str]:
+    """The jobs' `--c360-<layer>-uri` arguments for the test's lake."""
+    scheme = "file://" if request.param == "file-uris" else ""
     return [arg for layer in LAYERS
-            for arg in (f"--c360-{layer}-uri", lake.layer_roots[layer])]
+            for arg in (f"--c360-{layer}-uri", f"{scheme}{lake.layer_roots[layer]}")]
 
 
 def adapter(path: str):
     return runpy.run_path(str(REPO / path))["main"]
 
 
-def test_conform_job_stages_and_quarantines_one_dataset(lake, capsys) -> None:
+def test_conform_job_stages_and_quarantines_one_dataset(lake, layer_args, capsys) -> None:
     from c360.engine.spark_engine import local_spark_session
 
     local_spark_session()
@@ -37,13 +45,16 @@ def test_conform_job_stages_and_quarantines_one_dataset(lake, capsys) -> None:
         "contact_id,started_at,reason_code,outcome,sentiment,duration_seconds\n"
         "CT1,2026-11-25T09:00:00Z,BALANCE,resolved,0.5,120\n"
         "CT2,2026-11-25T10:00:00Z,NOT_A_REASON,resolved,0.5,60\n")
-    adapter("jobs/glue/conform.py")([*layer_args(lake), "--dataset", "call_center_contacts",
+    adapter("jobs/glue/conform.py")([*layer_args, "--dataset", "call_center_contacts",
                                      "--logical-date", "2026-11-25", "--JOB_NAME", "conform"])
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {
         "rows_in": 2, "rows_staged": 1, "rows_quarantined": 1}
+    staged = pq.read_table(lake.location("stg_call_center_contacts")).to_pylist()
+    assert [(r["contact_id"], r["_source_file"]) for r in staged] == [
+        ("CT1", "call_center/contacts/ingest_date=2026-11-25/contacts_20261125.csv")]
 
 
-def test_aggregate_transactions_job_writes_the_monthly_fact(lake, capsys) -> None:
+def test_aggregate_transactions_job_writes_the_monthly_fact(lake, layer_args, capsys) -> None:
     from c360.engine.spark_engine import local_spark_session
 
     local_spark_session()
@@ -53,7 +64,7 @@ def test_aggregate_transactions_job_writes_the_monthly_fact(lake, capsys) -> Non
         {"transaction_id": 1, "account_id": 70, "booked_at": datetime(2026, 10, 3, tzinfo=UTC),
          "amount": Decimal("-12.50"), "direction": "debit", "category": "dining"},
     ])
-    adapter("jobs/emr/aggregate_transactions.py")([*layer_args(lake),
+    adapter("jobs/emr/aggregate_transactions.py")([*layer_args,
                                                    "--logical-date", "2026-11-25"])
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {"rows_out": 1}
     fact = pq.read_table(lake.location("fct_transactions_monthly")).to_pylist()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from lakepaths import folder
 
 from c360.engine import EngineError
 
@@ -12,7 +11,7 @@ TABLE = "stg_web_events"
 
 
 def _files(engine, table: str = TABLE) -> list[str]:
-    return sorted(p.name for p in Path(engine.lake.location(table)).glob("*.parquet"))
+    return sorted(p.name for p in folder(engine.lake.location(table)).glob("*.parquet"))
 
 
 def _rows(engine) -> list[tuple[str, str]]:
@@ -28,7 +27,7 @@ def _staged_day(engine) -> None:
 
 def test_batch_rows_join_the_table_and_its_files_are_left_as_they_were(engine) -> None:
     _staged_day(engine)
-    before = {name: Path(engine.lake.location(TABLE), name).stat().st_ino
+    before = {name: (folder(engine.lake.location(TABLE)) / name).stat().st_ino
               for name in _files(engine)}
 
     added = engine.append_batch(TABLE, "select 'e3' as event_id, '/loans' as page",
@@ -36,7 +35,7 @@ def test_batch_rows_join_the_table_and_its_files_are_left_as_they_were(engine) -
 
     assert added == 1
     assert _rows(engine) == [("e1", "/home"), ("e2", "/cards"), ("e3", "/loans")]
-    assert {name: Path(engine.lake.location(TABLE), name).stat().st_ino
+    assert {name: (folder(engine.lake.location(TABLE)) / name).stat().st_ino
             for name in before} == before
     assert [f for f in _files(engine) if f not in before] == [
         "batch-hourly-2026-11-25-00000.parquet"]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow as pa
+from lakepaths import folder
 
 from c360.dimensions.incremental import CHANGES_TABLE, merge_changed_customers
 from c360.engine.base import Engine, hoist_materialized_ctes
@@ -91,7 +90,7 @@ def _devices(engine: Engine) -> list[tuple[str, int, int]]:
 
 
 def _leftovers(engine: Engine) -> list[str]:
-    staging = Path(engine.lake.layer_roots["stage"]) / STAGING
+    staging = folder(engine.lake.layer_roots["stage"]) / STAGING
     return sorted(p.name for p in staging.iterdir()) if staging.exists() else []
 
 

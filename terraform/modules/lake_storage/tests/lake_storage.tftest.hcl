@@ -146,6 +146,25 @@ run "versioning_logging_and_lifecycle" {
     ]) == toset(["STANDARD_IA", "GLACIER_IR"])
     error_message = "RAW must transition to STANDARD_IA then GLACIER_IR."
   }
+
+  assert {
+    condition = {
+      for k, lc in aws_s3_bucket_lifecycle_configuration.this : k => [
+        for r in lc.rule : [one(r.filter).prefix, one(r.expiration).days] if r.id == "expire-staging-leftovers"
+      ] if length([for r in lc.rule : r if r.id == "expire-staging-leftovers"]) > 0
+    } == { analytics = [[".staging/", 3]], stage = [[".staging/", 3]] }
+    error_message = "The stage and analytics buckets expire what killed Spark writes left under .staging/ after staging_expiration_days (3)."
+  }
+}
+
+run "staging_expiration_of_zero_days_is_rejected" {
+  command = plan
+
+  variables {
+    staging_expiration_days = 0
+  }
+
+  expect_failures = [var.staging_expiration_days]
 }
 
 run "invalid_prefix_is_rejected" {

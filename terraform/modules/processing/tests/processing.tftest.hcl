@@ -125,6 +125,17 @@ run "emr_serverless_has_a_spark_and_a_hive_application" {
     condition     = output.emr_entry_points["identity_link"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/identity_link.py" && output.emr_entry_points["run_model"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/run_model.py" && output.hive_scripts["dim_customer_demographic"] == "s3://c360-test-artifacts/jobs/0.1.0+abc1234/emr/hive/dim_customer_demographic.hql"
     error_message = "EMR entry points and Hive scripts come from jobs/<version>/emr/."
   }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.emr[0].policy).Statement : s.Resource if s.Sid == "WriteIntermediateAndAnalyticsTables"] == [[
+      "arn:aws:s3:::c360-test-stage/int_*",
+      "arn:aws:s3:::c360-test-stage/.staging/*",
+      "arn:aws:s3:::c360-test-analytics/dim_*",
+      "arn:aws:s3:::c360-test-analytics/fct_*",
+      "arn:aws:s3:::c360-test-analytics/.staging/*",
+    ]]
+    error_message = "EMR steps write int_*, dim_*, fct_* and their staged writes under the layers' .staging/ (c360.lake_files), nothing else."
+  }
 }
 
 run "athena_workgroup_enforces_encrypted_results" {
@@ -210,6 +221,15 @@ run "iam_is_least_privilege" {
       "clickstream/events", "clickstream/events/*", "crm/customers", "crm/customers/*",
     ]]
     error_message = "conform lists the raw bucket only below the contracts' raw paths."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.glue["conform"].policy).Statement : s.Resource if s.Sid == "WriteStageTables"] == [[
+      "arn:aws:s3:::c360-test-stage/stg_*",
+      "arn:aws:s3:::c360-test-stage/quarantine_*",
+      "arn:aws:s3:::c360-test-stage/.staging/*",
+    ]]
+    error_message = "conform writes stg_*/quarantine_* and its staged writes under the stage bucket's .staging/ (c360.lake_files), nothing else."
   }
 
   assert {
