@@ -13,8 +13,8 @@ import errno
 import os
 import shutil
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from c360.lake_files import HadoopFiles, LocalFiles, TableFiles
@@ -60,6 +60,9 @@ class Lake:
 
     layer_roots: Mapping[str, str]
     files: TableFiles = field(default_factory=LocalFiles, compare=False, repr=False)
+    read_from: Mapping[str, str] = field(default_factory=dict)
+    """Tables read from elsewhere than their own folder (an Athena export, see
+    `reading_exports`)."""
 
     @classmethod
     def local(cls, root: Path) -> Lake:
@@ -99,7 +102,15 @@ class Lake:
         return Path(self.layer_roots["raw"]).parent
 
     def location(self, table: str) -> str:
-        return f"{self.layer_roots[layer_of(table)]}/{table}"
+        return self.read_from.get(table) or f"{self.layer_roots[layer_of(table)]}/{table}"
+
+    def reading_exports(self, prefix: str, tables: Iterable[str]) -> Lake:
+        """This lake with `tables` read from their Athena export under the ANALYTICS
+        root's `prefix` (`_exports/<execution>/<step>/<table>`, c360.orchestration.asl,
+        *Exports*) instead of their own (Iceberg) folders."""
+        root = f"{self.layer_roots['analytics']}/{prefix.strip('/')}"
+        return replace(self, read_from={**self.read_from,
+                                        **{table: f"{root}/{table}" for table in tables}})
 
     def raw_location(self, relative: str) -> str:
         return f"{self.layer_roots['raw']}/{relative.strip('/')}"

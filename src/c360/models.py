@@ -12,7 +12,7 @@ placeholders (`:logical_date`, `:run_id`) bound as literals before execution.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -185,6 +185,13 @@ def model_path(kind: str, table: str) -> Path:
         raise ModelError(f"unknown model kind {kind!r}; use one of {', '.join(MODEL_DIALECTS)}")
     folder = resource_dir("hive") if kind == "hive" else sql_dir() / kind
     return folder / f"{table}{MODEL_DIALECTS[kind][1]}"
+
+
+def athena_written(tables: Iterable[str]) -> list[str]:
+    """Those of `tables` that Athena writes (a `sql/athena/` model): Iceberg tables in
+    AWS, which a Spark or Python job reads from an Athena export (see
+    `c360.orchestration.asl`, *Exports*), in the order given."""
+    return [t for t in tables if model_path("athena", t).is_file()]
 
 
 def load_model(kind: str, table: str, partition_by: tuple[str, ...] = ()) -> Model:

@@ -164,3 +164,39 @@ def test_emr_spark_steps_let_driver_and_executors_jit_compile_huge_generated_met
         "spark.driver.extraJavaOptions=-XX:-DontCompileHugeMethods",
         "spark.executor.extraJavaOptions=-XX:-DontCompileHugeMethods",
     ]
+
+
+def test_an_emr_spark_step_is_told_where_each_layer_of_the_lake_is() -> None:
+    model = step("fct_digital_sessions", kind="emr_spark", inputs=("stg_clickstream_events",),
+                 resource="run_model")
+    states = asl.state_machine([model], "daily")["States"]
+    submit = states["fct_digital_sessions"]["Parameters"]["JobDriver"]["SparkSubmit"]
+    assert submit["EntryPointArguments.$"] == (
+        "States.Array('--c360-raw-bucket', '${raw_bucket}', "
+        "'--c360-stage-bucket', '${stage_bucket}', "
+        "'--c360-analytics-bucket', '${analytics_bucket}', "
+        "'--c360-sandbox-bucket', '${sandbox_bucket}', "
+        "'--logical-date', $.logical_date, '--run-id', $.run_id)")
+
+
+def test_an_emr_spark_step_reading_athena_tables_first_unloads_each_of_them_whole() -> None:
+    prefs = step("dim_customer_preferences", kind="emr_spark", resource="customer_preferences",
+                 inputs=("int_customer_golden", "dim_customer_demographic",
+                         "dim_customer_loyalty", "dim_customer_service"))
+    assert asl.exported_inputs(prefs) == ["dim_customer_loyalty", "dim_customer_service"]
+    states = asl.state_machine([prefs], "daily")["States"]
+    assert asl.export_statement(prefs, "dim_customer_service") == (
+        'UNLOAD (SELECT * FROM "${analytics_database}"."dim_customer_service") '
+        "TO 's3://${analytics_bucket}/_exports/@@c360:execution@@/dim_customer_preferences/"
+        "dim_customer_service/' WITH (format = 'PARQUET', compression = 'SNAPPY')")
+    assert states["dim_customer_preferences"]["Parameters"]["QueryString.$"] == (
+        asl._format_call(asl.export_statement(prefs, "dim_customer_loyalty")))
+    assert states["dim_customer_preferences: done?"]["Choices"][0]["Next"] == (
+        "dim_customer_preferences: export dim_customer_service")
+    assert states["dim_customer_preferences: export dim_customer_service: done?"][
+        "Choices"][0]["Next"] == "dim_customer_preferences: job"
+    submit = states["dim_customer_preferences: job"]["Parameters"]["JobDriver"]["SparkSubmit"]
+    assert submit["EntryPointArguments.$"].endswith(
+        "'--c360-export-prefix', "
+        "States.Format('_exports/{}/dim_customer_preferences', $.execution), "
+        "'--logical-date', $.logical_date, '--run-id', $.run_id)")

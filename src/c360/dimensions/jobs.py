@@ -5,9 +5,12 @@ and `jobs/emr/customer_preferences.py` parse nothing themselves: they pass their
 arguments here with the step they run. The step is the same object the local runner
 runs (`build_steps()`), on `SparkEngine(lake, session=spark)` over the layer URIs.
 
-Arguments: `--c360-{raw,stage,analytics,sandbox}-uri` (layer roots: s3:// buckets in
-AWS, folders locally), `--logical-date`, optional `--run-id` (default
-`daily-<logical date>`; its schedule prefix selects hourly merges) and `--model
+Arguments: for each layer `--c360-<layer>-bucket` (AWS: the state machines pass the
+EMR steps the four buckets, the conform Glue job has them as default arguments) or
+`--c360-<layer>-uri` (a folder or a URI: the tests), `--logical-date`, optional
+`--run-id` (default `daily-<logical date>`; its schedule prefix selects hourly merges),
+optional `--c360-export-prefix` (the Athena-written inputs are read from the state
+machine's export of them, c360.orchestration.asl, *Exports*) and `--model
 <kind>/<table>` or `--dataset <name>` naming the step. Unknown arguments (Glue's and
 EMR's own) are ignored.
 
@@ -26,6 +29,7 @@ from typing import Any
 from c360.config import Settings
 from c360.contracts import load_contracts
 from c360.lake import LAYERS, Lake
+from c360.models import athena_written
 from c360.pipeline.context import StepContext, StepResult
 from c360.pipeline.steps import build_steps
 
@@ -44,15 +48,27 @@ def job_spark_session(app_name: str) -> Any:
 
 
 def parse_step_args(argv: list[str], prog: str) -> argparse.Namespace:
+    """The job's arguments; `layer_uris` holds each layer's root (`s3://<bucket>` for a
+    bucket)."""
     parser = argparse.ArgumentParser(prog=prog)
     for layer in LAYERS:
-        parser.add_argument(f"--c360-{layer}-uri", required=True)
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument(f"--c360-{layer}-bucket")
+        where.add_argument(f"--c360-{layer}-uri")
     parser.add_argument("--logical-date", required=True, type=date.fromisoformat)
     parser.add_argument("--run-id")
+    parser.add_argument("--c360-export-prefix",
+                        help="key prefix in ANALYTICS of the Athena exports this step reads")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--model", help="<kind>/<table>, e.g. spark/fct_digital_sessions")
     which.add_argument("--dataset", help="a data contract's dataset, for the conform job")
     args, _platform_args = parser.parse_known_args(argv)
+    missing = [f"--c360-{layer}-bucket (or --c360-{layer}-uri)" for layer in LAYERS
+               if not (getattr(args, f"c360_{layer}_bucket") or getattr(args, f"c360_{layer}_uri"))]
+    if missing:
+        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    args.layer_uris = {layer: getattr(args, f"c360_{layer}_uri")
+                       or f"s3://{getattr(args, f'c360_{layer}_bucket')}" for layer in LAYERS}
     return args
 
 
@@ -76,8 +92,9 @@ def run_step_job(argv: list[str], prog: str, spark: Any = None) -> StepResult:
     if name not in steps:
         raise ValueError(f"{prog}: no pipeline step produces {name}")
     session = spark or job_spark_session(f"c360-{prog}")
-    uris = {layer: getattr(args, f"c360_{layer}_uri") for layer in LAYERS}
-    lake = Lake.for_spark_job(uris, session)
+    lake = Lake.for_spark_job(args.layer_uris, session)
+    if args.c360_export_prefix:
+        lake = lake.reading_exports(args.c360_export_prefix, athena_written(steps[name].inputs))
     engine = SparkEngine(lake, session=session)
     run_id = args.run_id or f"daily-{args.logical_date.isoformat()}"
     settings = Settings(lake_root=Path(lake.layer_roots["raw"]).parent, engine="spark")

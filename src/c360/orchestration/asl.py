@@ -34,9 +34,10 @@ Names and ARNs are Terraform `templatefile()` placeholders (`${...}`, listed in
 
 **Exports.** The tables Athena writes are Iceberg tables: their data files are not
 `snapshot_date=` folders, and a file can still hold rows a later commit deleted. A
-Glue Python shell job reads Parquet with pyarrow, not Iceberg, so before such a job
-reads an Athena-written table the state machine has Athena `UNLOAD` the rows the job
-needs (the logical date's snapshot) as plain Parquet under
+Glue Python shell job reads Parquet with pyarrow, and an EMR Spark step with Spark's
+Parquet reader, not Iceberg, so before such a job reads an Athena-written table the
+state machine has Athena `UNLOAD` the rows the job needs (the logical date's snapshot,
+or the whole table when it has no `snapshot_date`) as plain Parquet under
 `s3://<analytics bucket>/_exports/<execution name>/<step>/<table>/`, laid out like the
 table's own folders (`snapshot_date=<D>/`), and passes the job
 `--c360-export-prefix _exports/<execution name>/<step>` (`export_statement`). Each
@@ -63,8 +64,8 @@ from c360.dimensions.history import MERGE_KEYS as HISTORY_KEYS
 from c360.dimensions.history import REWOUND_FROM as HISTORY_REWOUND_FROM
 from c360.dimensions.history import TABLE as HISTORY_TABLE
 from c360.engine.spark_engine import JIT_HUGE_METHODS
-from c360.lake import layer_of
-from c360.models import load_model, model_path
+from c360.lake import LAYERS, layer_of
+from c360.models import athena_written, load_model
 from c360.pipeline.definition import SCHEDULES, Schedule, Step, steps_for
 
 PLACEHOLDERS: dict[str, str] = {
@@ -79,7 +80,10 @@ PLACEHOLDERS: dict[str, str] = {
     "athena_workgroup": "Athena workgroup that runs the Trino models",
     "stage_database": "Glue database of the STAGE layer (stg_*, int_*)",
     "analytics_database": "Glue database of the ANALYTICS layer (dim_*, fct_*, c360_*)",
+    "raw_bucket": "RAW bucket name (the EMR Spark steps' --c360-raw-bucket)",
+    "stage_bucket": "STAGE bucket name (the EMR Spark steps' --c360-stage-bucket)",
     "analytics_bucket": "ANALYTICS bucket name (the Athena exports go under _exports/)",
+    "sandbox_bucket": "SANDBOX bucket name (the EMR Spark steps' --c360-sandbox-bucket)",
     "emr_spark_application_id": "EMR Serverless SPARK application id",
     "emr_hive_application_id": "EMR Serverless HIVE application id",
     "emr_execution_role_arn": "IAM role ARN the EMR Serverless job runs assume",
@@ -235,24 +239,32 @@ def _glue_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, 
                 ("FAILED", "ERROR", "TIMEOUT", "STOPPED"))
     states = _poll_loop(step, label, start, poll, spec, nxt)
     if exported:
-        # The exports first: the step's first state bears its name, the job comes last.
-        labels = [step.name, *(f"{step.name}: export {t}" for t in exported[1:])]
-        states = {**_athena_query_states(
-            step, labels, [export_statement(step, t) for t in exported], options, label),
-            **states}
+        states = {**_export_states(step, exported, options, label), **states}
     return states
+
+
+def _export_states(step: Step, exported: list[str], options: Options, job: str
+                   ) -> dict[str, dict[str, Any]]:
+    """The step's exports, one Athena query loop each, then its job (state `job`): the
+    step's first state bears its name."""
+    labels = [step.name, *(f"{step.name}: export {t}" for t in exported[1:])]
+    return _athena_query_states(step, labels, [export_statement(step, t) for t in exported],
+                                options, job)
 
 
 EXPORTS = "_exports"
 """Key prefix in the ANALYTICS bucket under which Athena UNLOADs tables for Glue jobs."""
 
 
+EXPORTING_KINDS = ("glue_python", "emr_spark")
+"""Steps whose job reads tables as Parquet folders (pyarrow, Spark's Parquet reader)."""
+
+
 def exported_inputs(step: Step) -> list[str]:
-    """The Athena-written (Iceberg) tables a `glue_python` step reads, in its input order:
-    the state machine exports them for the job (see the module docstring, *Exports*)."""
-    if step.kind != "glue_python":
-        return []
-    return [t for t in step.inputs if model_path("athena", t).is_file()]
+    """The Athena-written (Iceberg) tables a Glue Python shell or EMR Spark step reads,
+    in its input order: the state machine exports them for the job (see the module
+    docstring, *Exports*)."""
+    return athena_written(step.inputs) if step.kind in EXPORTING_KINDS else []
 
 
 def export_prefix(step: Step) -> str:
@@ -282,9 +294,16 @@ def export_statement(step: Step, table: str) -> str:
 
 def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
     bucket, version = placeholder("artifacts_bucket"), placeholder("artifact_version")
-    args = [item for pair in step.arguments for item in pair]
-    argv = ", ".join([*(f"'{a}'" for a in args), "'--logical-date'", "$.logical_date",
-                      "'--run-id'", "$.run_id"])
+    exported = exported_inputs(step)
+    args = [f"'{item}'" for pair in step.arguments for item in pair]
+    if step.kind == "emr_spark":
+        # Where the lake is (c360.dimensions.jobs.parse_step_args); identity's job reads
+        # STAGE's location from its database and ignores these.
+        args += [f"'{item}'" for layer in LAYERS
+                 for item in (f"--c360-{layer}-bucket", placeholder(f"{layer}_bucket"))]
+    if exported:
+        args += ["'--c360-export-prefix'", _format_call(export_prefix(step))]
+    argv = ", ".join([*args, "'--logical-date'", "$.logical_date", "'--run-id'", "$.run_id"])
     if step.kind == "emr_hive":
         app = placeholder("emr_hive_application_id")
         driver: dict[str, Any] = {"Hive": {
@@ -322,7 +341,11 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
     spec = Poll(options.emr_wait_seconds, "$.emr.poll.JobRun.State", "$.emr.poll.JobRun",
                 ("SUCCESS",),
                 ("FAILED", "CANCELLED"))
-    return _poll_loop(step, step.name, start, poll, spec, nxt)
+    label = f"{step.name}: job" if exported else step.name
+    states = _poll_loop(step, label, start, poll, spec, nxt)
+    if exported:
+        states = {**_export_states(step, exported, options, label), **states}
+    return states
 
 
 # --- Athena: the Trino model as DELETE + INSERT statements ------------------------

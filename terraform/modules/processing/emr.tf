@@ -44,6 +44,9 @@ locals {
         "${local.s3_arn["analytics"]}/dim_*",
         "${local.s3_arn["analytics"]}/fct_*",
         "${local.s3_arn["analytics"]}/.staging/*",
+        # The Athena exports of the Iceberg dimensions dim_customer_preferences reads
+        # (c360.orchestration.asl, Exports).
+        "${local.s3_arn["analytics"]}/_exports/*/dim_customer_preferences/*",
       ]
     },
     {

@@ -311,10 +311,13 @@ resource "aws_glue_job" "conform" {
     "--enable-metrics"                   = "true"
     "--additional-python-modules"        = module.artifacts.wheel_uri
     "--conf"                             = "spark.sql.sources.partitionOverwriteMode=dynamic"
-    "--c360-raw-bucket"                  = var.bucket_names["raw"]
-    "--c360-stage-bucket"                = var.bucket_names["stage"]
-    "--c360-stage-database"              = local.stage_db
-    "--c360-artifact-version"            = var.artifact_version
+    # The lake's layers (c360.dimensions.jobs.parse_step_args needs all four).
+    "--c360-raw-bucket"       = var.bucket_names["raw"]
+    "--c360-stage-bucket"     = var.bucket_names["stage"]
+    "--c360-analytics-bucket" = var.bucket_names["analytics"]
+    "--c360-sandbox-bucket"   = var.bucket_names["sandbox"]
+    "--c360-stage-database"   = local.stage_db
+    "--c360-artifact-version" = var.artifact_version
   }
 
   tags = merge(var.tags, { artifact_version = var.artifact_version })

@@ -190,7 +190,10 @@ locals {
     athena_workgroup              = module.processing.athena_workgroup_name == null ? "" : module.processing.athena_workgroup_name
     stage_database                = local.databases["stage"]
     analytics_database            = local.databases["analytics"]
+    raw_bucket                    = local.buckets["raw"]
+    stage_bucket                  = local.buckets["stage"]
     analytics_bucket              = local.buckets["analytics"]
+    sandbox_bucket                = local.buckets["sandbox"]
     emr_spark_application_id      = lookup(module.processing.emr_application_ids, "spark", "")
     emr_hive_application_id       = lookup(module.processing.emr_application_ids, "hive", "")
     emr_execution_role_arn        = module.processing.emr_job_role_arn == null ? "" : module.processing.emr_job_role_arn
@@ -204,9 +207,6 @@ locals {
     account_id             = data.aws_caller_identity.current.account_id
     lambda_crm_api_arn     = module.ingestion.lambda_function_arns["crm_api"]
     lambda_profile_api_arn = module.serving.function_arn
-    raw_bucket             = local.buckets["raw"]
-    stage_bucket           = local.buckets["stage"]
-    sandbox_bucket         = local.buckets["sandbox"]
     raw_database           = local.databases["raw"]
     sandbox_database       = local.databases["sandbox"]
     athena_results_uri     = module.processing.athena_results_uri

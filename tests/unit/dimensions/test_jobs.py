@@ -19,7 +19,6 @@ from lakebuild import write_stage, write_xref
 
 from c360.lake import LAYERS
 
-pytestmark = pytest.mark.spark
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -35,6 +34,7 @@ def adapter(path: str):
     return runpy.run_path(str(REPO / path))["main"]
 
 
+@pytest.mark.spark
 def test_conform_job_stages_and_quarantines_one_dataset(lake, layer_args, capsys) -> None:
     from c360.engine.spark_engine import local_spark_session
 
@@ -54,6 +54,7 @@ def test_conform_job_stages_and_quarantines_one_dataset(lake, layer_args, capsys
         ("CT1", "call_center/contacts/ingest_date=2026-11-25/contacts_20261125.csv")]
 
 
+@pytest.mark.spark
 def test_aggregate_transactions_job_writes_the_monthly_fact(lake, layer_args, capsys) -> None:
     from c360.engine.spark_engine import local_spark_session
 
@@ -69,3 +70,40 @@ def test_aggregate_transactions_job_writes_the_monthly_fact(lake, layer_args, ca
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {"rows_out": 1}
     fact = pq.read_table(lake.location("fct_transactions_monthly")).to_pylist()
     assert [(r["customer_id"], r["total_amount"]) for r in fact] == [("A", Decimal("12.50"))]
+
+
+def test_job_arguments_name_each_layer_by_its_bucket() -> None:
+    from c360.dimensions.jobs import parse_step_args
+
+    args = parse_step_args(["--c360-raw-bucket", "c360-dev-raw", "--c360-stage-bucket",
+                            "c360-dev-stage", "--c360-analytics-bucket", "c360-dev-analytics",
+                            "--c360-sandbox-uri", "file:///tmp/sandbox", "--model",
+                            "spark/fct_digital_sessions", "--logical-date", "2026-11-25",
+                            "--enable-glue-datacatalog", "true"], "run_model")
+    assert args.layer_uris == {"raw": "s3://c360-dev-raw", "stage": "s3://c360-dev-stage",
+                               "analytics": "s3://c360-dev-analytics",
+                               "sandbox": "file:///tmp/sandbox"}
+
+
+def test_a_job_without_a_layer_says_which_argument_is_missing(capsys) -> None:
+    from c360.dimensions.jobs import parse_step_args
+
+    with pytest.raises(SystemExit):
+        parse_step_args(["--c360-raw-bucket", "r", "--c360-stage-bucket", "s",
+                         "--c360-analytics-bucket", "a", "--model", "spark/x",
+                         "--logical-date", "2026-11-25"], "run_model")
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "run_model: error: the following arguments are required: "
+        "--c360-sandbox-bucket (or --c360-sandbox-uri)")
+
+
+def test_an_export_prefix_moves_only_the_athena_written_inputs_to_their_exports() -> None:
+    from c360.lake import Lake
+
+    lake = Lake.from_uris({layer: f"s3://c360-dev-{layer}" for layer in LAYERS})
+    reading = lake.reading_exports("_exports/exec-1/dim_customer_preferences/",
+                                   ["dim_customer_loyalty"])
+    assert reading.location("dim_customer_loyalty") == (
+        "s3://c360-dev-analytics/_exports/exec-1/dim_customer_preferences/dim_customer_loyalty")
+    assert reading.location("dim_customer_demographic") == (
+        "s3://c360-dev-analytics/dim_customer_demographic")

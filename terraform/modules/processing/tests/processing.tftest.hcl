@@ -224,6 +224,18 @@ run "iam_is_least_privilege" {
   }
 
   assert {
+    condition = {
+      for k, v in aws_glue_job.conform.default_arguments : k => v if startswith(k, "--c360-") && endswith(k, "-bucket")
+      } == {
+      "--c360-raw-bucket"       = "c360-test-raw"
+      "--c360-stage-bucket"     = "c360-test-stage"
+      "--c360-analytics-bucket" = "c360-test-analytics"
+      "--c360-sandbox-bucket"   = "c360-test-sandbox"
+    }
+    error_message = "The conform job is told where each layer of the lake is (c360.dimensions.jobs.parse_step_args needs all four)."
+  }
+
+  assert {
     condition = [for s in jsondecode(aws_iam_role_policy.glue["conform"].policy).Statement : s.Resource if s.Sid == "WriteStageTables"] == [[
       "arn:aws:s3:::c360-test-stage/stg_*",
       "arn:aws:s3:::c360-test-stage/quarantine_*",
