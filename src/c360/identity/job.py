@@ -5,10 +5,11 @@
   Splink model when this run trains one: weekly runs, or no usable stored model);
 - `golden`: int_customer_golden.
 
-Arguments: `--stage`; where STAGE lives, one of `--c360-stage-database` (the
-Glue database; its LocationUri is the stage bucket — what the state machine
-passes), `--c360-stage-bucket`, or `--c360-stage-uri` (any Parquet root, e.g.
-file:// in the local test); `--logical-date`, `--run-id` (default
+Arguments: `--stage`; where STAGE lives, one of `--c360-stage-bucket` (what the
+state machines pass every EMR Spark step, with the other layers' buckets, which this
+job ignores), `--c360-stage-database` (the Glue database; its LocationUri is the stage
+bucket), or `--c360-stage-uri` (any Parquet root, e.g. file:// in the local test);
+`--logical-date`, `--run-id` (default
 `daily-<date>`), `--settings` (a settings YAML path; default the packaged
 config/identity.yaml), `--scratch-uri` (where Spark materializes scratch tables;
 default `<stage>/int_identity_scratch/<run_id>`, inside the `int_*` prefix the

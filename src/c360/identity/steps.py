@@ -31,7 +31,7 @@ def identity_steps() -> list[Step]:
             name=XREF, kind="emr_spark", input_tables=("int_person_records",),
             outputs=(XREF, HISTORY, EVENTS, LINKS, MODEL), schedules=DAILY_UP, run=_identity,
             resource="identity_link",
-            arguments=(("--stage", "link"), ("--c360-stage-database", "${stage_database}")),
+            arguments=(("--stage", "link"),),
             description="Link records (rules, then Splink: trained weekly, the model kept in "
                         "int_identity_model) to persistent customer ids",
         ),
@@ -39,7 +39,7 @@ def identity_steps() -> list[Step]:
             name="int_customer_golden", kind="emr_spark",
             input_tables=("int_person_records", XREF), outputs=("int_customer_golden",),
             schedules=DAILY_UP, run=_golden, resource="identity_link",
-            arguments=(("--stage", "golden"), ("--c360-stage-database", "${stage_database}")),
+            arguments=(("--stage", "golden"),),
             description="Golden record with per-attribute survivorship and provenance",
         ),
     ]

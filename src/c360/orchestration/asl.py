@@ -297,8 +297,8 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
     exported = exported_inputs(step)
     args = [f"'{item}'" for pair in step.arguments for item in pair]
     if step.kind == "emr_spark":
-        # Where the lake is (c360.dimensions.jobs.parse_step_args); identity's job reads
-        # STAGE's location from its database and ignores these.
+        # Where the lake is (c360.dimensions.jobs.parse_step_args; identity's job reads
+        # --c360-stage-bucket and ignores the others).
         args += [f"'{item}'" for layer in LAYERS
                  for item in (f"--c360-{layer}-bucket", placeholder(f"{layer}_bucket"))]
     if exported:
