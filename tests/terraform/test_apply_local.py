@@ -263,6 +263,30 @@ def test_apply_creates_the_state_machines_with_every_reference_deployed(cycle: C
             cycle.after_apply.workgroups), name
 
 
+def test_the_deployed_conform_job_finds_every_layer_from_the_arguments_it_is_given(
+        cycle: Cycle) -> None:
+    """Its default arguments plus what a state machine's run passes it, as Glue merges
+    them, parsed by the job's own parser (c360.dimensions.jobs)."""
+    from c360.dimensions.jobs import parse_step_args, step_name
+    from c360.lake import LAYERS
+
+    job = cycle.outputs["glue_job_names"]["conform"]
+    defaults = cycle.after_apply.glue_jobs[job]["DefaultArguments"]
+    daily = json.loads(cycle.after_apply.state_machines[f"{PREFIX}-daily"])
+    runs = [p["Arguments"] for p in _task_parameters(daily)
+            if p.get("JobName") == job and "Arguments" in p]
+    state = {"logical_date": "2026-11-25", "run_id": "daily-2026-11-25"}
+    buckets = cycle.outputs["bucket_names"]
+    assert len(runs) == len(load_contracts())
+    for arguments in runs:
+        passed = {key.removesuffix(".$"): state[value[2:]] if key.endswith(".$") else value
+                  for key, value in arguments.items()}
+        argv = [item for pair in {**defaults, **passed}.items() for item in pair]
+        args = parse_step_args(argv, "conform")
+        assert args.layer_uris == {layer: f"s3://{buckets[layer]}" for layer in LAYERS}
+        assert step_name(args) == f"stg_{passed['--dataset']}"
+
+
 def test_apply_creates_the_athena_workgroup_the_state_machines_use(cycle: Cycle) -> None:
     assert cycle.after_apply.workgroups == [f"{PREFIX}-analytics"]
 
