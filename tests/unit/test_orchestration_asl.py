@@ -200,3 +200,16 @@ def test_an_emr_spark_step_reading_athena_tables_first_unloads_each_of_them_whol
         "'--c360-export-prefix', "
         "States.Format('_exports/{}/dim_customer_preferences', $.execution), "
         "'--logical-date', $.logical_date, '--run-id', $.run_id)")
+
+
+def test_the_hive_step_uses_the_glue_catalog_and_scratch_and_warehouse_folders_on_s3() -> None:
+    hive = step("dim_customer_demographic", kind="emr_hive", inputs=("int_customer_golden",),
+                resource="dim_customer_demographic")
+    states = asl.state_machine([hive], "daily")["States"]
+    assert states["dim_customer_demographic"]["Parameters"]["ConfigurationOverrides"] == {
+        "ApplicationConfiguration": [{"Classification": "hive-site", "Properties": {
+            "hive.metastore.client.factory.class":
+                "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+            "hive.exec.scratchdir": "s3://${stage_bucket}/.staging/hive-scratch",
+            "hive.metastore.warehouse.dir": "s3://${analytics_bucket}/.staging/hive-warehouse",
+        }}]}

@@ -292,6 +292,20 @@ def export_statement(step: Step, table: str) -> str:
     return f"UNLOAD (SELECT * FROM {source}{where}) TO '{target}' WITH ({options})"
 
 
+HIVE_SITE: dict[str, Any] = {"Classification": "hive-site", "Properties": {
+    # The tables the HiveQL names (`${hivevar:stage_db}.…`) are the Glue catalog's.
+    "hive.metastore.client.factory.class":
+        "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+    # An EMR Serverless Hive job needs both on S3. Hive's temporary files go under the
+    # stage bucket's .staging/ (the EMR role may write it; leftovers expire); no managed
+    # table is ever created, every table has its own location.
+    "hive.exec.scratchdir": f"s3://{placeholder('stage_bucket')}/.staging/hive-scratch",
+    "hive.metastore.warehouse.dir":
+        f"s3://{placeholder('analytics_bucket')}/.staging/hive-warehouse",
+}}
+"""The Hive step's `hive-site` settings (EMR Serverless user guide, *Hive jobs*)."""
+
+
 def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, Any]]:
     bucket, version = placeholder("artifacts_bucket"), placeholder("artifact_version")
     exported = exported_inputs(step)
@@ -327,13 +341,17 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
                 f"--conf spark.driver.extraJavaOptions={JIT_HUGE_METHODS} "
                 f"--conf spark.executor.extraJavaOptions={JIT_HUGE_METHODS}"),
         }}
-    start = _task(step, "arn:aws:states:::emr-serverless:startJobRun", {
+    run: dict[str, Any] = {
         "ApplicationId": app,
         "ExecutionRoleArn": placeholder("emr_execution_role_arn"),
         "Name.$": f"States.Format('{step.name}-{{}}', $.run_id)",
         "ClientToken.$": "States.UUID()",
         "JobDriver": driver,
-    }, EMR_RETRY_ERRORS, options, "$.emr", nxt,
+    }
+    if step.kind == "emr_hive":
+        run["ConfigurationOverrides"] = {"ApplicationConfiguration": [HIVE_SITE]}
+    start = _task(step, "arn:aws:states:::emr-serverless:startJobRun", run,
+                  EMR_RETRY_ERRORS, options, "$.emr", nxt,
         result_selector={"ApplicationId.$": "$.ApplicationId", "JobRunId.$": "$.JobRunId"})
     poll = _task(step, "arn:aws:states:::aws-sdk:emrserverless:getJobRun",
                  {"ApplicationId.$": "$.emr.ApplicationId", "JobRunId.$": "$.emr.JobRunId"},
