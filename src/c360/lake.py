@@ -119,6 +119,14 @@ class Lake:
         parts = "/".join(f"{k}={v}" for k, v in partition.items())
         return f"{self.location(table)}/{parts}" if parts else self.location(table)
 
+    def write_location(self, table: str, partition: Mapping[str, str] | None = None) -> str:
+        """Where a write of `table` (or one partition of it) goes; a table this lake reads
+        from an export (`reading_exports`) is an input of the step and is never written."""
+        if table in self.read_from:
+            raise ValueError(f"{table} is read from {self.read_from[table]} here (an export); "
+                             "this step may not write it")
+        return self.partition_location(table, partition or {})
+
     def exists(self, table: str) -> bool:
         """Whether `table` has data (a Parquet file in its folder)."""
         return self.files.has_data(self.location(table))

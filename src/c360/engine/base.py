@@ -169,7 +169,7 @@ class Engine(ABC):
         """
         partition = dict(partition or {})
         files = self.lake.files
-        final = self.lake.partition_location(table, partition)
+        final = self.lake.write_location(table, partition)
         with self._written_to_staging(table, sql, dialect, final, tuple(partition)) as staged:
             written = staged
             if partition:
@@ -207,7 +207,7 @@ class Engine(ABC):
             raise EngineError(f"table {table} has no data at {self.lake.location(table)}; "
                               "append_batch adds to an existing table")
         files = self.lake.files
-        final = self.lake.location(table)
+        final = self.lake.write_location(table)
         prefix = f"batch-{re.sub(r'[^A-Za-z0-9-]+', '-', batch)}-"
         with self._written_to_staging(table, sql, dialect, final) as staged:
             written = data_files(files, staged)
@@ -258,7 +258,7 @@ class Engine(ABC):
     def write_arrow(self, table: str, data: pa.Table) -> int:
         """Write a table computed in Python (identity, sandbox) atomically; return rows."""
         files = self.lake.files
-        final = self.lake.location(table)
+        final = self.lake.write_location(table)
         staged = self.lake.staging_location(final)
         # Parquet encoding runs on one core per file (outside the GIL): a big table is
         # written as one file per engine thread, side by side.

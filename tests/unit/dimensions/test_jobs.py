@@ -107,3 +107,18 @@ def test_an_export_prefix_moves_only_the_athena_written_inputs_to_their_exports(
         "s3://c360-dev-analytics/_exports/exec-1/dim_customer_preferences/dim_customer_loyalty")
     assert reading.location("dim_customer_demographic") == (
         "s3://c360-dev-analytics/dim_customer_demographic")
+
+
+def test_a_table_read_from_its_export_cannot_be_written(tmp_path) -> None:
+    import pyarrow as pa
+
+    from c360.engine.duckdb_engine import DuckDBEngine
+    from c360.lake import Lake
+
+    lake = Lake.local(tmp_path).reading_exports("_exports/exec-1/dim_customer_preferences",
+                                                ["dim_customer_loyalty"])
+    with DuckDBEngine(lake) as engine, pytest.raises(ValueError, match=(
+            r"dim_customer_loyalty is read from .*/analytics/_exports/exec-1/"
+            r"dim_customer_preferences/dim_customer_loyalty here \(an export\); "
+            r"this step may not write it")):
+        engine.write_arrow("dim_customer_loyalty", pa.table({"customer_id": ["C1"]}))
