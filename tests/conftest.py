@@ -47,15 +47,27 @@ def duckdb_engine(lake: Lake):
     engine.close()
 
 
+def _engine_on(kind: str, lake: Lake):
+    """A DuckDB or Spark engine on `lake`; "spark-uris": Spark on the same folders given
+    as `file://` URIs, whose files the session's Hadoop file system moves (`HadoopFiles`:
+    the Glue and EMR jobs' path)."""
+    if kind == "duckdb":
+        return DuckDBEngine(lake)
+    from c360.engine.spark_engine import SparkEngine, local_spark_session
+
+    if kind == "spark-uris":
+        from c360.lake import LAYERS
+        from c360.lake_files import HadoopFiles
+
+        lake = Lake.from_uris({layer: f"file://{lake.layer_roots[layer]}" for layer in LAYERS},
+                              files=HadoopFiles(local_spark_session()))
+    return SparkEngine(lake)
+
+
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def engine(request, lake: Lake):
     """The test runs once per engine: the same behaviour is required of both."""
-    if request.param == "duckdb":
-        eng = DuckDBEngine(lake)
-    else:
-        from c360.engine.spark_engine import SparkEngine
-
-        eng = SparkEngine(lake)
+    eng = _engine_on(request.param, lake)
     yield eng
     eng.close()
 
@@ -63,20 +75,8 @@ def engine(request, lake: Lake):
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark),
                         pytest.param("spark-uris", marks=pytest.mark.spark)])
 def engine_on_any_lake(request, lake: Lake):
-    """`engine`, plus Spark on the same folders given as `file://` URIs, whose files the
-    session's Hadoop file system moves (`HadoopFiles`: the Glue and EMR jobs' path)."""
-    if request.param == "duckdb":
-        eng = DuckDBEngine(lake)
-    else:
-        from c360.engine.spark_engine import SparkEngine, local_spark_session
-
-        if request.param == "spark-uris":
-            from c360.lake import LAYERS
-            from c360.lake_files import HadoopFiles
-
-            lake = Lake.from_uris({layer: f"file://{lake.layer_roots[layer]}"
-                                   for layer in LAYERS}, files=HadoopFiles(local_spark_session()))
-        eng = SparkEngine(lake)
+    """`engine`, plus Spark on the same folders given as `file://` URIs (see `_engine_on`)."""
+    eng = _engine_on(request.param, lake)
     yield eng
     eng.close()
 

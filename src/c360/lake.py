@@ -76,18 +76,17 @@ class Lake:
         missing = [layer for layer in LAYERS if layer not in uris]
         if missing:
             raise ValueError(f"lake URIs missing for layer(s): {', '.join(missing)}")
-        roots = {k: v.rstrip("/") for k, v in uris.items()}
-        if files is None:
-            remote = any("://" in root for root in roots.values())
-            files = _NoFiles() if remote else LocalFiles()  # type: ignore[assignment]
-        return cls(roots, files)  # type: ignore[arg-type]
+        lake = cls({k: v.rstrip("/") for k, v in uris.items()})
+        if files is None and lake.is_local:
+            return lake
+        return replace(lake, files=files or _NoFiles())  # type: ignore[arg-type]
 
     @classmethod
     def for_spark_job(cls, uris: Mapping[str, str], spark: object) -> Lake:
         """The lake a Glue or EMR job was given: URIs (s3://) through the session's
         Hadoop file system, plain folders through Python."""
-        remote = any("://" in uri for uri in uris.values())
-        return cls.from_uris(uris, files=HadoopFiles(spark) if remote else None)
+        lake = cls.from_uris(uris)
+        return lake if lake.is_local else replace(lake, files=HadoopFiles(spark))
 
     @property
     def is_local(self) -> bool:
@@ -138,8 +137,7 @@ class Lake:
             return str(staging_dir_for(Path(final)))
         for root in self.layer_roots.values():
             if final.startswith(root + "/"):
-                name = final.rstrip("/").rsplit("/", 1)[-1]
-                return f"{root}/{STAGING}/{name}-{uuid.uuid4().hex[:12]}"
+                return f"{root}/{STAGING}/{_staged_name(final.rstrip('/').rsplit('/', 1)[-1])}"
         raise ValueError(f"{final} is in no layer of this lake")
 
     def clear_staging(self) -> int:
@@ -180,7 +178,12 @@ def staging_dir_for(final: Path) -> Path:
     """
     root = _layer_root(final) / STAGING
     root.mkdir(parents=True, exist_ok=True)
-    return root / f"{final.name}-{uuid.uuid4().hex[:12]}"
+    return root / _staged_name(final.name)
+
+
+def _staged_name(name: str) -> str:
+    """A staged write's folder name: the table's (or partition's), made unique."""
+    return f"{name}-{uuid.uuid4().hex[:12]}"
 
 
 def commit_dir(staged: Path, final: Path) -> None:

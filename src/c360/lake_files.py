@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -71,12 +71,16 @@ class TableFiles(Protocol):
         """Write `data` as one Parquet file (snappy) at `target`."""
 
 
-def data_files(files: TableFiles, location: str, relative_to: str | None = None) -> list[str]:
+def _is_data(file: str, base: str) -> bool:
+    """A Parquet file below folder `base` (ending in `/`) on no hidden path."""
+    return file.endswith(PARQUET) and not any(
+        is_hidden(part) for part in file.removeprefix(base).split("/"))
+
+
+def data_files(files: TableFiles, location: str) -> list[str]:
     """The Parquet data files below `location`: hidden parts skipped (see `is_hidden`)."""
-    base = (relative_to or location).rstrip("/") + "/"
-    return [f for f in files.files_under(location)
-            if f.endswith(PARQUET) and not any(is_hidden(part) for part in
-                                               f.removeprefix(base).split("/"))]
+    base = location.rstrip("/") + "/"
+    return [f for f in files.files_under(location) if _is_data(f, base)]
 
 
 class LocalFiles:
@@ -140,17 +144,22 @@ class HadoopFiles:
         path = self._jvm.org.apache.hadoop.fs.Path(location)
         return path.getFileSystem(self._conf), path
 
-    def has_data(self, location: str) -> bool:
-        return bool(data_files(self, location))
-
-    def files_under(self, location: str) -> list[str]:
+    def _listed(self, location: str) -> Iterator[str]:
+        """The files below `location`, as the file system lists them (page by page on S3)."""
         fs, path = self._fs(location)
         if not fs.exists(path):
-            return []
-        found, listing = [], fs.listFiles(path, True)
+            return
+        listing = fs.listFiles(path, True)
         while listing.hasNext():
-            found.append(_normalized(listing.next().getPath().toString()))
-        return sorted(found)
+            yield _normalized(listing.next().getPath().toString())
+
+    def has_data(self, location: str) -> bool:
+        # Stops at the first data file: a big table on S3 is not listed whole.
+        base = location.rstrip("/") + "/"
+        return any(_is_data(f, base) for f in self._listed(location))
+
+    def files_under(self, location: str) -> list[str]:
+        return sorted(self._listed(location))
 
     def entries(self, location: str) -> list[str]:
         fs, path = self._fs(location)

@@ -220,7 +220,6 @@ def _glue_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, 
     if exported:
         arguments["--c360-export-prefix.$"] = _format_call(export_prefix(step))
     job = placeholder(f"glue_job_{step.resource}")
-    label = f"{step.name}: job" if exported else step.name
     start = _task(step, "arn:aws:states:::glue:startJobRun",
                   {"JobName": job, "Arguments": arguments},
                   GLUE_RETRY_ERRORS, options, "$.job", nxt,
@@ -237,19 +236,22 @@ def _glue_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, 
     spec = Poll(options.glue_wait_seconds, "$.job.poll.JobRun.JobRunState", "$.job.poll.JobRun",
                 ("SUCCEEDED",),
                 ("FAILED", "ERROR", "TIMEOUT", "STOPPED"))
-    states = _poll_loop(step, label, start, poll, spec, nxt)
-    if exported:
-        states = {**_export_states(step, exported, options, label), **states}
-    return states
+    return _job_after_exports(step, exported, start, poll, spec, options, nxt)
 
 
-def _export_states(step: Step, exported: list[str], options: Options, job: str
-                   ) -> dict[str, dict[str, Any]]:
-    """The step's exports, one Athena query loop each, then its job (state `job`): the
-    step's first state bears its name."""
+def _job_after_exports(step: Step, exported: list[str], start: dict[str, Any],
+                       poll: dict[str, Any], spec: Poll, options: Options, nxt: str
+                       ) -> dict[str, dict[str, Any]]:
+    """The job's start → wait → poll loop, preceded by the step's exports (one Athena
+    query loop each) when it has any: the step's first state bears its name, so the job's
+    is then `<step>: job`."""
+    if not exported:
+        return _poll_loop(step, step.name, start, poll, spec, nxt)
+    job = f"{step.name}: job"
     labels = [step.name, *(f"{step.name}: export {t}" for t in exported[1:])]
-    return _athena_query_states(step, labels, [export_statement(step, t) for t in exported],
-                                options, job)
+    return {**_athena_query_states(step, labels, [export_statement(step, t) for t in exported],
+                                   options, job),
+            **_poll_loop(step, job, start, poll, spec, nxt)}
 
 
 EXPORTS = "_exports"
@@ -359,11 +361,7 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
     spec = Poll(options.emr_wait_seconds, "$.emr.poll.JobRun.State", "$.emr.poll.JobRun",
                 ("SUCCESS",),
                 ("FAILED", "CANCELLED"))
-    label = f"{step.name}: job" if exported else step.name
-    states = _poll_loop(step, label, start, poll, spec, nxt)
-    if exported:
-        states = {**_export_states(step, exported, options, label), **states}
-    return states
+    return _job_after_exports(step, exported, start, poll, spec, options, nxt)
 
 
 # --- Athena: the Trino model as DELETE + INSERT statements ------------------------
