@@ -1,7 +1,9 @@
-"""One run at a time: a named lock per (environment, logical date), two implementations.
+"""One run at a time: a named lock per environment, two implementations.
 
-Two runs for the same environment and logical date must never interleave (they
-write the same tables and partitions). `Lock` is the one interface:
+Two runs of one environment must never interleave, whatever their schedules and
+logical dates: they write the same STAGE and ANALYTICS tables (`stg_*` and the
+identity registry are rewritten whole), so a late daily for yesterday and today's
+first hourly would mix their writes. `Lock` is the one interface:
 `acquire(timeout)` waits up to `timeout` seconds (0 = refuse at once) and then
 raises `LockHeld` naming the holder; `release()` gives it back; `with lock:`
 does both.
@@ -35,7 +37,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -57,9 +59,9 @@ class LockHeld(RuntimeError):
         waited_text = f" (waited {waited:.0f} s)" if waited >= 1 else ""
         blocked = f" by {holder.name}" if holder and holder.name != name else ""
         super().__init__(
-            f"lock {name} is taken{blocked}: held by {who}{waited_text}. Another run "
-            f"(same environment and logical date) or an erasure is in progress; wait for it "
-            f"(--wait SECONDS). A lock left by a dead process is released automatically."
+            f"lock {name} is taken{blocked}: held by {who}{waited_text}. Another run of "
+            f"this environment or an erasure is in progress; wait for it (--wait SECONDS). "
+            f"A lock left by a dead process is released automatically."
         )
 
 
@@ -77,9 +79,12 @@ class LockInfo:
     """The holder process's start time as the kernel reports it (tells a reused pid apart)."""
     expires_at: float = 0.0
     """Lease end (epoch seconds) for leased locks; 0 = no lease."""
+    owner: str = ""
+    """What holds it, in words (e.g. `daily-2026-11-25`, the run); "" when not said."""
 
     def describe(self) -> str:
-        return f"pid {self.pid} on {self.hostname} since {self.started_at}"
+        what = f"{self.owner}, " if self.owner else ""
+        return f"{what}pid {self.pid} on {self.hostname} since {self.started_at}"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -118,20 +123,12 @@ def pid_alive(pid: int, process_start: str = "") -> bool:
     return True
 
 
-def lock_name(environment: str, logical_date: date | str) -> str:
-    """The lock every run of `environment` for `logical_date` takes (all schedules share it)."""
-    day = logical_date.isoformat() if isinstance(logical_date, date) else logical_date
-    return f"{environment}/run-{day}"
+RUN = "run"
 
 
-def _new_info(name: str, lease_seconds: float = 0.0) -> LockInfo:
-    pid = os.getpid()
-    return LockInfo(
-        name=name, token=uuid.uuid4().hex, pid=pid, hostname=socket.gethostname(),
-        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        process_start=process_start_time(pid),
-        expires_at=time.time() + lease_seconds if lease_seconds else 0.0,
-    )
+def lock_name(environment: str) -> str:
+    """The lock every run of `environment` takes, whatever its schedule and logical date."""
+    return f"{environment}/{RUN}"
 
 
 class Lock(ABC):
@@ -139,13 +136,31 @@ class Lock(ABC):
 
     def __init__(self, name: str, poll_seconds: float = 0.5,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 owner: str = "", token: str | None = None) -> None:
         self.name = name
+        self.owner = owner
+        """Written into the lock as `LockInfo.owner` (a refused run names its holder)."""
+        self.token = token
+        """The owner token to take the lock with (default: a new random one). A caller
+        that must recognise its own lock across processes (a retried Lambda call of one
+        Step Functions execution) passes a token of its own."""
         self.poll_seconds = poll_seconds
         self._clock = clock
         self._sleep = sleep
         self.info: LockInfo | None = None
         """Set while this object holds the lock."""
+
+    def _new_info(self, lease_seconds: float = 0.0, now: float | None = None) -> LockInfo:
+        """Who we are, as the lock will say it."""
+        pid = os.getpid()
+        expires = (time.time() if now is None else now) + lease_seconds if lease_seconds else 0.0
+        return LockInfo(
+            name=self.name, token=self.token or uuid.uuid4().hex, pid=pid,
+            hostname=socket.gethostname(),
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            process_start=process_start_time(pid), expires_at=expires, owner=self.owner,
+        )
 
     @abstractmethod
     def _try_acquire(self) -> LockInfo | None:
@@ -290,7 +305,7 @@ class FileLock(Lock):
     def _try_acquire(self) -> LockInfo | None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(2):  # second try right after breaking a stale lock
-            info = _new_info(self.name)
+            info = self._new_info()
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
@@ -352,8 +367,7 @@ class DynamoDBLock(Lock):
         return found
 
     def _try_acquire(self) -> LockInfo | None:
-        info = _new_info(self.name)
-        info = LockInfo(**{**asdict(info), "expires_at": self._now() + self.lease_seconds})
+        info = self._new_info(self.lease_seconds, now=self._now())
         try:
             self.client.put_item(
                 TableName=self.table, Item=self._item(info),
@@ -381,12 +395,20 @@ class DynamoDBLock(Lock):
         self.info = renewed
 
     def _release(self, info: LockInfo) -> None:
-        with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
+        self.release_token(info.token)
+
+    def release_token(self, token: str) -> bool:
+        """Delete the lock item if `token` still owns it (a later call, e.g. another
+        Lambda invocation of the run that took it); False when it did not."""
+        try:
             self.client.delete_item(
                 TableName=self.table, Key=self.key, ConditionExpression="#t = :token",
                 ExpressionAttributeNames={"#t": "token"},
-                ExpressionAttributeValues={":token": {"S": info.token}},
+                ExpressionAttributeValues={":token": {"S": token}},
             )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
 
 ERASE = "erase"
@@ -398,7 +420,10 @@ def erase_lock_name(environment: str) -> str:
 
 
 def is_run_lock(info: LockInfo) -> bool:
-    return info.name.rpartition("/")[2].startswith("run-")
+    """A run's lock (`<env>/run`; `<env>/run-<date>` as versions before per-environment
+    run locks named it, so such a live lock still excludes an erasure)."""
+    last = info.name.rpartition("/")[2]
+    return last == RUN or last.startswith(f"{RUN}-")
 
 
 def is_erase_lock(info: LockInfo) -> bool:

@@ -1,4 +1,4 @@
-"""Two `c360 run`s for the same environment and logical date: exactly one proceeds."""
+"""Two `c360 run`s of one environment: exactly one proceeds."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def test_two_simultaneous_runs_one_proceeds_the_other_refuses(demo: Demo, tmp_pa
         running = second if refused is first else first
         assert refused.returncode == 1
         message = " ".join((refused.stderr.read() if refused.stderr else "").split())
-        assert f"lock local/run-{DAY1.isoformat()} is taken: held by pid {running.pid}" in message
+        assert (f"lock local/run is taken: held by daily-{DAY1.isoformat()}, pid {running.pid} "
+                f"on ") in message
         assert _wait_for_step(running)[-1]["step"] == "raw_crm_customers"
     finally:
         for proc in (first, second):
@@ -70,12 +71,12 @@ def test_erasure_refuses_while_a_run_holds_the_lake_and_a_dead_runs_lock_is_reco
         erase = c360("erase", "--email", "anyone@example.com", "--requested-by", "ops",
                      lake=lake)
         assert erase.returncode == 1
-        assert (f"lock local/erase is taken by local/run-{DAY1.isoformat()}: held by pid "
-                f"{run.pid}") in " ".join(erase.stderr.split())
+        assert (f"lock local/erase is taken by local/run: held by daily-{DAY1.isoformat()}, "
+                f"pid {run.pid}") in " ".join(erase.stderr.split())
     finally:
         run.send_signal(signal.SIGKILL)
         run.wait()
-    lock = local_lock(lake, lock_name("local", DAY1))
+    lock = local_lock(lake, lock_name("local"))
     assert lock.holder().pid == run.pid  # type: ignore[union-attr]  # left by the dead run
     assert lock.acquire(timeout=0).pid != run.pid
     lock.release()

@@ -38,7 +38,7 @@ def _dead_pid() -> int:
 
 
 def _write_lock(path: Path, **fields: object) -> None:
-    info = {"name": "local/run-" + DAY, "token": "t-old", "pid": os.getpid(),
+    info = {"name": "local/run", "token": "t-old", "pid": os.getpid(),
             "hostname": socket.gethostname(), "started_at": "2026-11-25T01:00:00+00:00",
             "process_start": "", "expires_at": 0.0, **fields}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,10 +46,10 @@ def _write_lock(path: Path, **fields: object) -> None:
 
 
 def test_lock_file_holds_pid_hostname_and_start_time(tmp_path: Path) -> None:
-    lock = local_lock(tmp_path, lock_name("local", DAY))
+    lock = local_lock(tmp_path, lock_name("local"))
     info = lock.acquire()
     stored = json.loads(lock.path.read_text())
-    assert lock.path == tmp_path / "_locks" / "local" / f"run-{DAY}.lock"
+    assert lock.path == tmp_path / "_locks" / "local" / "run.lock"
     assert (stored["pid"], stored["hostname"], stored["token"]) == (
         os.getpid(), socket.gethostname(), info.token)
     assert stored["started_at"].endswith("+00:00")
@@ -57,37 +57,42 @@ def test_lock_file_holds_pid_hostname_and_start_time(tmp_path: Path) -> None:
     assert not lock.path.exists()
 
 
-def test_second_lock_on_same_date_is_refused_naming_the_holder(tmp_path: Path) -> None:
-    first = local_lock(tmp_path, lock_name("local", DAY))
+def test_second_run_lock_is_refused_naming_the_holder(tmp_path: Path) -> None:
+    first = local_lock(tmp_path, lock_name("local"))
     first.acquire()
-    second = local_lock(tmp_path, lock_name("local", DAY))
+    second = local_lock(tmp_path, lock_name("local"))
     with pytest.raises(LockHeld, match=rf"held by pid {os.getpid()} on {socket.gethostname()}"):
         second.acquire(timeout=0)
     first.release()
 
 
-def test_runs_of_other_dates_or_environments_do_not_block(tmp_path: Path) -> None:
-    held = local_lock(tmp_path, lock_name("local", DAY))
-    held.acquire()
-    other_day = local_lock(tmp_path, lock_name("local", "2026-11-26"))
-    other_env = local_lock(tmp_path, lock_name("dev", DAY))
-    assert other_day.acquire().name == "local/run-2026-11-26"
-    assert other_env.acquire().name == "dev/run-2026-11-25"
+def test_a_run_of_another_date_is_refused_naming_the_run_that_holds_the_lock(
+        tmp_path: Path) -> None:
+    # Yesterday's late daily and today's first hourly write the same STAGE tables.
+    local_lock(tmp_path, lock_name("local"), owner="daily-2026-11-25").acquire()
+    hourly = local_lock(tmp_path, lock_name("local"), owner="hourly-2026-11-26")
+    with pytest.raises(LockHeld, match=r"taken: held by daily-2026-11-25, pid \d+ on "):
+        hourly.acquire()
+
+
+def test_a_run_of_another_environment_does_not_block(tmp_path: Path) -> None:
+    local_lock(tmp_path, lock_name("local")).acquire()
+    assert local_lock(tmp_path, lock_name("dev")).acquire().name == "dev/run"
 
 
 def test_waiting_run_proceeds_once_the_holder_releases(tmp_path: Path) -> None:
-    holder = local_lock(tmp_path, lock_name("local", DAY))
+    holder = local_lock(tmp_path, lock_name("local"))
     holder.acquire()
     threading.Timer(0.3, holder.release).start()
-    waiter = local_lock(tmp_path, lock_name("local", DAY), poll_seconds=0.05)
+    waiter = local_lock(tmp_path, lock_name("local"), poll_seconds=0.05)
     started = time.monotonic()
     waiter.acquire(timeout=10)
     assert 0.2 < time.monotonic() - started < 5
 
 
 def test_waiting_run_gives_up_after_its_timeout(tmp_path: Path) -> None:
-    local_lock(tmp_path, lock_name("local", DAY)).acquire()
-    waiter = local_lock(tmp_path, lock_name("local", DAY), poll_seconds=0.05)
+    local_lock(tmp_path, lock_name("local")).acquire()
+    waiter = local_lock(tmp_path, lock_name("local"), poll_seconds=0.05)
     started = time.monotonic()
     with pytest.raises(LockHeld):
         waiter.acquire(timeout=0.3)
@@ -95,27 +100,27 @@ def test_waiting_run_gives_up_after_its_timeout(tmp_path: Path) -> None:
 
 
 def test_lock_of_a_dead_process_is_released_and_taken(tmp_path: Path) -> None:
-    lock = local_lock(tmp_path, lock_name("local", DAY))
+    lock = local_lock(tmp_path, lock_name("local"))
     _write_lock(lock.path, pid=_dead_pid())
     info = lock.acquire()
     assert json.loads(lock.path.read_text())["token"] == info.token != "t-old"
 
 
 def test_lock_whose_pid_was_reused_by_another_process_is_stale(tmp_path: Path) -> None:
-    lock = local_lock(tmp_path, lock_name("local", DAY))
+    lock = local_lock(tmp_path, lock_name("local"))
     _write_lock(lock.path, pid=os.getpid(), process_start="1")  # alive pid, other start time
     assert lock.acquire().pid == os.getpid()
 
 
 def test_lock_of_a_live_process_on_another_host_is_never_broken(tmp_path: Path) -> None:
-    lock = local_lock(tmp_path, lock_name("local", DAY))
+    lock = local_lock(tmp_path, lock_name("local"))
     _write_lock(lock.path, pid=_dead_pid(), hostname="some-other-host")
     with pytest.raises(LockHeld, match="on some-other-host"):
         lock.acquire()
 
 
 def test_unreadable_lock_file_is_stale_only_after_a_grace_period(tmp_path: Path) -> None:
-    lock = local_lock(tmp_path, lock_name("local", DAY))
+    lock = local_lock(tmp_path, lock_name("local"))
     lock.path.parent.mkdir(parents=True)
     lock.path.write_text("")  # creator died between create and write
     with pytest.raises(LockHeld):
@@ -126,7 +131,7 @@ def test_unreadable_lock_file_is_stale_only_after_a_grace_period(tmp_path: Path)
 
 
 def test_release_never_removes_a_successors_lock(tmp_path: Path) -> None:
-    first = local_lock(tmp_path, lock_name("local", DAY))
+    first = local_lock(tmp_path, lock_name("local"))
     first.acquire()
     _write_lock(first.path, token="successor")  # e.g. ours was broken and retaken
     first.release()
@@ -135,21 +140,21 @@ def test_release_never_removes_a_successors_lock(tmp_path: Path) -> None:
 
 def test_erasure_waits_for_a_run_of_any_date_and_a_run_waits_for_erasure(
         tmp_path: Path) -> None:
-    run = local_lock(tmp_path, lock_name("local", "2026-01-01"))
+    run = local_lock(tmp_path, lock_name("local"))
     with run_lock(run):
-        with pytest.raises(LockHeld, match="taken by local/run-2026-01-01"):
+        with pytest.raises(LockHeld, match="taken by local/run"):
             with erase_lock(local_lock(tmp_path, erase_lock_name("local"))):
                 pass
     with erase_lock(local_lock(tmp_path, erase_lock_name("local"))):
         with pytest.raises(LockHeld, match="taken by local/erase"):
-            with run_lock(local_lock(tmp_path, lock_name("local", DAY))):
+            with run_lock(local_lock(tmp_path, lock_name("local"))):
                 pass
     assert not list((tmp_path / "_locks" / "local").glob("*.lock"))
 
 
 def _contend(root: str, barrier: multiprocessing.synchronize.Barrier,
              results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    lock = FileLock(Path(root) / "_locks", lock_name("local", DAY))
+    lock = FileLock(Path(root) / "_locks", lock_name("local"))
     barrier.wait()
     try:
         lock.acquire()
@@ -187,35 +192,35 @@ class TestDynamoDBLock:
 
     def test_second_holder_is_refused_until_release(self, table) -> None:  # noqa: ANN001
         client, name = table
-        first = DynamoDBLock(client, name, lock_name("dev", DAY))
-        second = DynamoDBLock(client, name, lock_name("dev", DAY))
+        first = DynamoDBLock(client, name, lock_name("dev"))
+        second = DynamoDBLock(client, name, lock_name("dev"))
         first.acquire()
         with pytest.raises(LockHeld, match=f"pid {os.getpid()}"):
             second.acquire()
         first.release()
-        assert second.acquire().name == "dev/run-2026-11-25"
+        assert second.acquire().name == "dev/run"
 
     def test_expired_lease_is_taken_over(self, table) -> None:  # noqa: ANN001
         client, name = table
         clock = [1_000_000.0]
-        first = DynamoDBLock(client, name, lock_name("dev", DAY), lease_seconds=60,
+        first = DynamoDBLock(client, name, lock_name("dev"), lease_seconds=60,
                              now=lambda: clock[0])
         first.acquire()
         clock[0] += 61
-        second = DynamoDBLock(client, name, lock_name("dev", DAY), lease_seconds=60,
+        second = DynamoDBLock(client, name, lock_name("dev"), lease_seconds=60,
                               now=lambda: clock[0])
         assert second.acquire().expires_at == clock[0] + 60
 
     def test_refresh_extends_the_lease_and_release_spares_a_successor(self, table) -> None:  # noqa: ANN001
         client, name = table
         clock = [1_000_000.0]
-        first = DynamoDBLock(client, name, lock_name("dev", DAY), lease_seconds=60,
+        first = DynamoDBLock(client, name, lock_name("dev"), lease_seconds=60,
                              now=lambda: clock[0])
         first.acquire()
         clock[0] += 50
         first.refresh()
         clock[0] += 50  # 100 s after acquiring, 50 s after refreshing: still held
-        second = DynamoDBLock(client, name, lock_name("dev", DAY), lease_seconds=60,
+        second = DynamoDBLock(client, name, lock_name("dev"), lease_seconds=60,
                               now=lambda: clock[0])
         with pytest.raises(LockHeld):
             second.acquire()
@@ -226,9 +231,9 @@ class TestDynamoDBLock:
 
     def test_erasure_is_refused_while_a_run_holds_its_lock(self, table) -> None:  # noqa: ANN001
         client, name = table
-        run = DynamoDBLock(client, name, lock_name("dev", DAY))
+        run = DynamoDBLock(client, name, lock_name("dev"))
         with run_lock(run):
-            with pytest.raises(LockHeld, match="taken by dev/run-2026-11-25"):
+            with pytest.raises(LockHeld, match="taken by dev/run"):
                 with erase_lock(DynamoDBLock(client, name, erase_lock_name("dev"))):
                     pass
 

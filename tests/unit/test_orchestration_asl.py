@@ -42,21 +42,73 @@ def test_committed_definitions_equal_the_generated_ones(generated: dict[str, str
     assert committed == generated, "stepfunctions/ is stale: run `make stepfunctions`"
 
 
-def test_every_task_retries_with_backoff_and_catches_into_record_failure_then_fail(
+RUN_CONTROL = {asl.START, asl.FINISH, asl.RELEASE_AFTER_FAILURE}
+
+
+def test_every_step_task_retries_with_backoff_and_catches_into_record_failure_then_fail(
         generated: dict[str, str]) -> None:
     for name, text in generated.items():
         for state_name, state, scope in all_states(json.loads(text)["States"]):
-            if state["Type"] != "Task":
+            if state["Type"] != "Task" or state_name in RUN_CONTROL:
                 continue
             assert state["Retry"] and all(r["BackoffRate"] > 1 for r in state["Retry"]), state_name
             (catch,) = state["Catch"]
             assert catch["ErrorEquals"] == ["States.ALL"], (name, state_name)
             target = scope[catch["Next"]]
             if state_name.startswith("RecordFailure"):
-                assert target["Type"] == "Fail", (name, state_name)
-            else:
-                assert catch["Next"].startswith("RecordFailure"), (name, state_name)
-                assert scope[target["Next"]]["Type"] == "Fail", (name, state_name)
+                assert target["Type"] == "Fail" or catch["Next"] == asl.RELEASE_AFTER_FAILURE, (
+                    name, state_name)
+                continue
+            assert catch["Next"].startswith("RecordFailure"), (name, state_name)
+            after = target["Next"]  # a branch's Fail, or the lock given back, then Run failed
+            if after == asl.RELEASE_AFTER_FAILURE:
+                after = scope[after]["Next"]
+            assert scope[after]["Type"] == "Fail", (name, state_name)
+
+
+def test_a_run_starts_by_taking_the_run_lock_and_ends_by_giving_it_back(
+        generated: dict[str, str]) -> None:
+    states = json.loads(generated["daily.asl.json"])["States"]
+    start = states[json.loads(generated["daily.asl.json"])["StartAt"]]
+    assert start["Parameters"] == {
+        "FunctionName": "${lambda_run_control_arn}",
+        "Payload": {"action": "start", "schedule": "daily", "input.$": "$",
+                    "execution.$": "$$.Execution.Name"}}
+    assert start["ResultPath"] == "$.run" and start["Next"] == "Run context"
+    assert states["Run context"]["Parameters"] == {
+        "logical_date.$": "$.run.logical_date", "run_id.$": "$.run.run_id",
+        "lock_token.$": "$.run.lock_token", "quote": "'", "execution.$": "$$.Execution.Name"}
+    last_stage = next(n for n, s in states.items() if s.get("Next") == "Finish run")
+    assert last_stage == "Stage 9 of 9"
+    for name, outcome, nxt in (("Finish run", "succeeded", "Run succeeded"),
+                               ("Release run lock", "failed", "Run failed")):
+        assert states[name]["Parameters"]["Payload"] == {
+            "action": "finish", "outcome": outcome,
+            "run": {"logical_date.$": "$.logical_date", "run_id.$": "$.run_id",
+                    "lock_token.$": "$.lock_token"},
+            "execution.$": "$$.Execution.Name"}
+        assert (states[name]["ResultPath"], states[name]["Next"]) == (None, nxt)
+
+
+def test_a_daily_run_waits_for_the_lock_and_an_hourly_run_skips_its_hour(
+        generated: dict[str, str]) -> None:
+    daily = json.loads(generated["daily.asl.json"])["States"]["Start run"]
+    assert daily["Retry"][0] == {"ErrorEquals": ["LockHeld"], "IntervalSeconds": 60,
+                                 "MaxAttempts": 120, "BackoffRate": 1.0}
+    assert [c["Next"] for c in daily["Catch"]] == ["RecordFailure: Start run"]
+    hourly_states = json.loads(generated["hourly.asl.json"])["States"]
+    hourly = hourly_states["Start run"]
+    assert all("LockHeld" not in r["ErrorEquals"] for r in hourly["Retry"])
+    assert hourly["Catch"][0] == {"ErrorEquals": ["LockHeld"], "ResultPath": "$.lock_held",
+                                  "Next": "Skipped: another run holds the lock"}
+    assert hourly_states["Skipped: another run holds the lock"]["Type"] == "Succeed"
+
+
+def test_a_run_that_cannot_start_is_recorded_and_fails_without_releasing(
+        generated: dict[str, str]) -> None:
+    states = json.loads(generated["weekly.asl.json"])["States"]
+    assert states["RecordFailure: Start run"]["Next"] == "Run not started"
+    assert states["Run not started"]["Type"] == "Fail"
 
 
 def test_no_state_uses_a_sync_integration(generated: dict[str, str]) -> None:
@@ -83,7 +135,7 @@ def test_a_stage_of_several_steps_is_a_parallel_state_with_one_branch_each() -> 
     stage = definition["States"]["Stage 1 of 2"]
     assert stage["Type"] == "Parallel" and stage["Next"] == "stg_a"
     assert [b["StartAt"] for b in stage["Branches"]] == ["raw_a", "raw_b"]
-    assert definition["States"]["stg_a"]["Next"] == "Run succeeded"
+    assert definition["States"]["stg_a"]["Next"] == "Finish run"
 
 
 def test_glue_job_that_ends_failed_is_recorded_and_fails_the_run() -> None:
@@ -92,7 +144,8 @@ def test_glue_job_that_ends_failed_is_recorded_and_fails_the_run() -> None:
     choice = states["stg_a: done?"]
     assert choice["Choices"][1]["Next"] == "stg_a: failed"
     assert states["stg_a: failed"]["Next"] == "RecordFailure: stg_a"
-    assert states["RecordFailure: stg_a"]["Next"] == "Run failed"
+    assert states["RecordFailure: stg_a"]["Next"] == "Release run lock"
+    assert states["Release run lock"]["Next"] == "Run failed"
     assert states["Run failed"] == {"Type": "Fail", "Error": "C360.StepFailed",
                                     "CausePath": "$.failure.Cause"}
 
@@ -136,7 +189,7 @@ def test_a_glue_python_step_reading_an_athena_table_first_unloads_that_days_snap
     assert job["Resource"] == "arn:aws:states:::glue:startJobRun"
     assert job["Parameters"]["Arguments"]["--c360-export-prefix.$"] == (
         "States.Format('_exports/{}/ddb_customer_profile', $.execution)")
-    assert states["Start run"]["Parameters"]["execution.$"] == "$$.Execution.Name"
+    assert states["Run context"]["Parameters"]["execution.$"] == "$$.Execution.Name"
 
 
 def test_steps_reading_only_spark_written_tables_run_their_job_without_an_export() -> None:

@@ -26,11 +26,21 @@ query): every Task retries transient errors with exponential backoff and
 catches everything else into `RecordFailure: <step>` (an SNS alert carrying the
 state data with the error) and then `Failed: <step>`, a Fail state. A job that
 ends FAILED/TIMEOUT/... takes the same path. A Parallel stage catches its
-branch's failure and ends the run in `Run failed`; any error outside a step
-goes through the top-level `RecordFailure` first.
+branch's failure and ends the run through `Release run lock` in `Run failed`; any
+error outside a step goes through the top-level `RecordFailure` first.
+
+**A run opens and closes like a local `c360 run`.** The first state, `Start run`,
+calls the run_control Lambda (`c360.orchestration.run_control`): it takes the
+logical date from the input (`{"logical_date": "YYYY-MM-DD"}`, a run started by
+hand) or derives it from EventBridge Scheduler's `{"scheduled_time": ...}`, names
+the run `<schedule>-<date>`, and takes the environment's run lock. While another
+run or an erasure holds it, an hourly run ends in `Skipped: another run holds the
+lock` (the next hour lands its data), a daily or weekly one waits
+(`Options.lock_wait_*`). `Finish run` gives the lock back after the last stage,
+`Release run lock` after a failure.
 
 Names and ARNs are Terraform `templatefile()` placeholders (`${...}`, listed in
-`PLACEHOLDERS`); the execution input is `{"logical_date": "YYYY-MM-DD"}`.
+`PLACEHOLDERS`).
 
 **Exports.** The tables Athena writes are Iceberg tables: their data files are not
 `snapshot_date=` folders, and a file can still hold rows a later commit deleted. A
@@ -70,6 +80,8 @@ from c360.pipeline.definition import SCHEDULES, Schedule, Step, steps_for
 
 PLACEHOLDERS: dict[str, str] = {
     "alerts_topic_arn": "SNS topic ARN that receives a message for every failed step",
+    "lambda_run_control_arn": "ARN of the run_control Lambda (a run's logical date and run "
+                              "lock: the first and last state of every execution)",
     "lambda_crm_ingest_arn": "ARN of the crm_ingest Lambda (CRM API → RAW)",
     "lambda_mainframe_export_arn": "ARN of the mainframe_export Lambda (mainframe files → RAW)",
     "lambda_file_drop_ingest_arn": "ARN of the file_drop_ingest Lambda (clickstream, calls → RAW)",
@@ -101,6 +113,16 @@ ATHENA_RETRY_ERRORS = ["Athena.TooManyRequestsException", "Athena.InternalServer
 EMR_RETRY_ERRORS = ["EmrServerless.InternalServerException", "EmrServerless.ThrottlingException"]
 SNS_RETRY_ERRORS = ["SNS.ThrottledException", "SNS.InternalErrorException"]
 STEP_FAILED = "C360.StepFailed"
+LOCK_HELD = "LockHeld"
+"""The run_control Lambda's error when another run (or an erasure) holds the run lock
+(`c360.locking.LockHeld`: Step Functions names a Lambda error after its exception)."""
+SKIP_WHEN_LOCKED: frozenset[str] = frozenset({"hourly"})
+"""Schedules that skip their run while another holds the lock (the next hourly run lands
+what this one would have); the others wait (`Options.lock_wait_*`)."""
+START, CONTEXT, FINISH = "Start run", "Run context", "Finish run"
+RELEASE_AFTER_FAILURE = "Release run lock"
+SUCCEEDED, FAILED, NOT_STARTED = "Run succeeded", "Run failed", "Run not started"
+SKIPPED = "Skipped: another run holds the lock"
 
 
 @dataclass(frozen=True)
@@ -126,6 +148,9 @@ class Options:
     retry_max_attempts: int = 3
     retry_backoff_rate: float = 2.0
     retry_max_delay_seconds: int = 120
+    lock_wait_interval_seconds: int = 60
+    lock_wait_attempts: int = 120
+    """A daily or weekly run waits up to interval x attempts (2 h) for the run lock."""
     placeholders: Mapping[str, str] = field(default_factory=dict)
     """Extra `${...}` names allowed (e.g. a test's own Lambda)."""
 
@@ -576,25 +601,11 @@ def state_machine(steps: Iterable[Step], schedule: Schedule | str,
     grouped = stages(chosen)
     names = [f"Stage {i + 1} of {len(grouped)}" if len(g) > 1 else g[0].name
              for i, g in enumerate(grouped)]
-    states: dict[str, dict[str, Any]] = {
-        "Start run": {
-            "Type": "Pass",
-            "Comment": "The run's id is <schedule>-<logical date>, as in the local runner; "
-                       "`quote` fills the SQL quotes of Athena statement templates; "
-                       "`execution` (this execution's name) names its Athena exports.",
-            "Parameters": {
-                "logical_date.$": "$.logical_date",
-                "run_id.$": f"States.Format('{schedule}-{{}}', $.logical_date)",
-                "quote": "'",
-                "execution.$": "$$.Execution.Name",
-            },
-            "Next": names[0],
-        },
-    }
+    states = _run_start_states(schedule, options, names[0])
     for i, group in enumerate(grouped):
-        nxt = names[i + 1] if i + 1 < len(grouped) else "Run succeeded"
+        nxt = names[i + 1] if i + 1 < len(grouped) else FINISH
         if len(group) == 1:
-            states.update(step_states(group[0], schedule, options, nxt, "Run failed"))
+            states.update(step_states(group[0], schedule, options, nxt, RELEASE_AFTER_FAILURE))
             continue
         branches = []
         for step in group:
@@ -609,20 +620,100 @@ def state_machine(steps: Iterable[Step], schedule: Schedule | str,
             "Branches": branches,
             "ResultPath": None,
             "Catch": [
-                {"ErrorEquals": [STEP_FAILED], "ResultPath": "$.failure", "Next": "Run failed"},
+                {"ErrorEquals": [STEP_FAILED], "ResultPath": "$.failure",
+                 "Next": RELEASE_AFTER_FAILURE},
                 {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
                  "Next": "RecordFailure"},
             ],
             "Next": nxt,
         }
-    states["RecordFailure"] = _record_failure("run", schedule, options, "Run failed")
-    states["Run failed"] = _fail()
-    states["Run succeeded"] = {"Type": "Succeed"}
+    states["RecordFailure"] = _record_failure("run", schedule, options, RELEASE_AFTER_FAILURE)
+    states.update(_run_end_states(schedule, options))
     return {
         "Comment": f"c360 {schedule} pipeline, generated from c360.pipeline by "
                    "c360.orchestration.asl: do not edit.",
-        "StartAt": "Start run",
+        "StartAt": START,
         "States": states,
+    }
+
+
+def _run_control(action: str, options: Options, parameters: dict[str, Any], nxt: str,
+                 catch: list[dict[str, Any]], comment: str = "", result_path: str | None = None,
+                 result_selector: dict[str, str] | None = None,
+                 retry: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A call of the run_control Lambda (`c360.orchestration.run_control`)."""
+    state: dict[str, Any] = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke"}
+    if comment:
+        state["Comment"] = comment
+    state["Parameters"] = {"FunctionName": placeholder("lambda_run_control_arn"),
+                           "Payload": {"action": action, **parameters,
+                                       "execution.$": "$$.Execution.Name"}}
+    if result_selector:
+        state["ResultSelector"] = result_selector
+    state.update({"ResultPath": result_path,
+                  "Retry": [*(retry or []), *_retry(LAMBDA_RETRY_ERRORS, options)],
+                  "Catch": catch, "Next": nxt})
+    return state
+
+
+def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, dict[str, Any]]:
+    """The run's logical date and id (given, or derived from the scheduler's
+    `scheduled_time`) and the environment's run lock, then the run context every
+    step reads: `logical_date`, `run_id`, `lock_token`, `quote` (fills the SQL quotes
+    of Athena statement templates) and `execution` (names the run's Athena exports)."""
+    failure = {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
+               "Next": f"RecordFailure: {START}"}
+    skip = schedule in SKIP_WHEN_LOCKED
+    start = _run_control(
+        "start", options, {"schedule": schedule, "input.$": "$"}, CONTEXT,
+        comment="The logical date (the input's, or derived from the scheduler's "
+                "scheduled_time) and the run id <schedule>-<date>, as in the local runner; "
+                "takes the environment's run lock (c360.orchestration.run_control).",
+        result_path="$.run",
+        result_selector={"logical_date.$": "$.Payload.logical_date",
+                         "run_id.$": "$.Payload.run_id",
+                         "lock_token.$": "$.Payload.lock_token"},
+        retry=[] if skip else [{"ErrorEquals": [LOCK_HELD],
+                                "IntervalSeconds": options.lock_wait_interval_seconds,
+                                "MaxAttempts": options.lock_wait_attempts, "BackoffRate": 1.0}],
+        catch=[{"ErrorEquals": [LOCK_HELD], "ResultPath": "$.lock_held", "Next": SKIPPED},
+               failure] if skip else [failure])
+    states: dict[str, dict[str, Any]] = {
+        START: start,
+        f"RecordFailure: {START}": _record_failure(START, schedule, options, NOT_STARTED),
+        NOT_STARTED: _fail(),
+        CONTEXT: {
+            "Type": "Pass",
+            "Parameters": {"logical_date.$": "$.run.logical_date", "run_id.$": "$.run.run_id",
+                           "lock_token.$": "$.run.lock_token", "quote": "'",
+                           "execution.$": "$$.Execution.Name"},
+            "Next": first,
+        },
+    }
+    if schedule in SKIP_WHEN_LOCKED:
+        states[SKIPPED] = {"Type": "Succeed", "Comment": "Another run of the environment "
+                           "holds the run lock: the next hourly run lands this hour's data."}
+    return states
+
+
+def _run_end_states(schedule: str, options: Options) -> dict[str, dict[str, Any]]:
+    """The run lock given back after the last stage, and after any failure."""
+    run = {"logical_date.$": "$.logical_date", "run_id.$": "$.run_id",
+           "lock_token.$": "$.lock_token"}
+    finish = _run_control("finish", options, {"outcome": "succeeded", "run": run}, SUCCEEDED,
+                          catch=[{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
+                                  "Next": f"RecordFailure: {FINISH}"}])
+    release = _run_control("finish", options, {"outcome": "failed", "run": run}, FAILED,
+                           comment="The run failed (its alert is sent): the lock is given "
+                                   "back; if that fails too, its lease frees it.",
+                           catch=[{"ErrorEquals": ["States.ALL"],
+                                   "ResultPath": "$.release_failure", "Next": FAILED}])
+    return {
+        FINISH: finish,
+        f"RecordFailure: {FINISH}": _record_failure(FINISH, schedule, options, FAILED),
+        RELEASE_AFTER_FAILURE: release,
+        FAILED: _fail(),
+        SUCCEEDED: {"Type": "Succeed"},
     }
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -110,11 +111,17 @@ def topological_order(steps: list[Step], external: frozenset[str] = frozenset())
     return ordered
 
 
+def run_id_for(schedule: str, logical_date: date) -> str:
+    """Deterministic: a rerun for the same schedule and date is the same run (the local
+    runner and the state machines' run_control Lambda name runs this way)."""
+    return f"{schedule}-{logical_date.isoformat()}"
+
+
 def schedule_of(run_id: str) -> Schedule:
     """The schedule a run belongs to, read from its run id (`<schedule>-<logical date>`).
 
     The runner and the state machines name runs this way
-    (`c360.pipeline.runner.run_id_for`); a run id that does not start with a schedule
+    (`run_id_for`); a run id that does not start with a schedule
     is treated as a full (daily) run.
     """
     head = run_id.split("-", 1)[0]

@@ -28,6 +28,7 @@ from c360.pipeline.definition import (
     Schedule,
     Step,
     local_engine,
+    run_id_for,
     steps_for,
     topological_order,
 )
@@ -71,11 +72,6 @@ class RunManifest:
         }
 
 
-def run_id_for(schedule: str, logical_date: date) -> str:
-    """Deterministic: a rerun for the same schedule and date is the same run."""
-    return f"{schedule}-{logical_date.isoformat()}"
-
-
 ProgressHook = Callable[[Step, int, int], None]
 
 
@@ -90,14 +86,16 @@ def run_pipeline(
 ) -> RunManifest:
     """Run every step of `schedule` (or just `only`) and write the manifest.
 
-    One run at a time per (environment, logical date): the run holds the lake's run
-    lock (waiting up to `lock_timeout` seconds, then refusing with `LockHeld`) and
+    One run at a time per environment, whatever its schedule and date: the run holds
+    the lake's run lock (waiting up to `lock_timeout` seconds, then refusing with
+    `LockHeld`, which names the run holding it) and
     first finishes any erasure a crash left pending, so no step sees an erased person.
     """
     sql_cache.configure(settings.sql_cache_dir)
     lake = Lake.local(settings.lake_root)
     lake.root.mkdir(parents=True, exist_ok=True)
-    lock = local_lock(lake.root, lock_name(settings.environment, logical_date))
+    lock = local_lock(lake.root, lock_name(settings.environment),
+                      owner=run_id_for(schedule, logical_date))
     with run_lock(lock, lock_timeout):
         lake.clear_staging()  # writes a killed run left half-done (we hold the lock)
         apply_pending(settings, Targets.local(settings))
