@@ -13,5 +13,6 @@ def handler(event, context):  # noqa: ANN001, ANN201 - the Lambda signature
     from c360.logs import lambda_logger
     from c360.orchestration.run_control import handle
 
-    lambda_logger("c360-run-control", context)  # JSON logs, PII-guarded
+    lambda_logger("c360-run-control", context,  # JSON logs, PII-guarded
+                  level=os.environ.get("C360_LOG_LEVEL", "INFO"))
     return handle(event or {}, os.environ)

@@ -4,8 +4,9 @@ One cycle per session, shared by the tests below (they are one xdist group):
 the fixture builds the artifacts into a temporary `dist/<version>/` and runs
 `terraform/scripts/apply_local.py` (what `make tf-apply-local` runs): harness
 emulator on 127.0.0.1 → init → bootstrap the artifacts bucket → publish →
-apply → what boto3 sees → destroy -refresh=false → what boto3 sees → emulator
-stopped. Each test checks one part of that record. Athena is on (the script
+apply → what boto3 sees → the deployed run_control Lambda invoked (`start`,
+`finish`) → destroy -refresh=false → what boto3 sees → emulator stopped. Each
+test checks one part of that record. Athena is on (the script
 turns it on for the harness); EMR Serverless is not (see
 tests/terraform/test_emulator_shims.py and docs/terraform.md). About 2½
 minutes with the build, most of it the AWS provider's own waits (lifecycle
@@ -92,6 +93,53 @@ def look(emulator: Any) -> Seen:
     return seen
 
 
+RUN_CONTROL_EXECUTION = "tf-apply-local-check"
+RUN_CONTROL_START = {"action": "start", "schedule": "daily",
+                     "input": {"scheduled_time": "2026-11-26T03:00:00Z"},
+                     "execution": RUN_CONTROL_EXECUTION}
+"""What a daily state machine's first state sends (stepfunctions/daily.asl.json), as if
+EventBridge Scheduler had started it at 03:00 UTC on 2026-11-26."""
+
+
+@dataclass
+class RunControlCalls:
+    """The deployed run_control Lambda, invoked as a state machine's first and last states."""
+
+    started: dict[str, Any] = field(default_factory=dict)  # {"error": ..., "payload": ...}
+    lock_while_running: dict[str, Any] | None = None  # the run lock item after `start`
+    finished: dict[str, Any] = field(default_factory=dict)
+    lock_after: dict[str, Any] | None = None  # after `finish`
+    failure: str = ""  # what went wrong in the harness calls themselves
+
+
+def call_run_control(emulator: Any, outputs: dict[str, Any]) -> RunControlCalls:
+    """`start`, read the lock item, `finish`, read it again (errors recorded, not raised:
+    only the run_control test fails if the calls do)."""
+    calls = RunControlCalls()
+    lam, ddb = emulator.client("lambda"), emulator.client("dynamodb")
+    function = outputs["lambda_function_names"]["run_control"]
+    table = outputs["profiles_table_name"]
+    key = {"pk": {"S": f"LOCK#{PREFIX}"}, "sk": {"S": "run"}}
+
+    def invoke(event: dict[str, Any]) -> dict[str, Any]:
+        answer = lam.invoke(FunctionName=function, Payload=json.dumps(event).encode())
+        return {"error": answer.get("FunctionError"),
+                "payload": json.loads(answer["Payload"].read() or b"null")}
+
+    try:
+        calls.started = invoke(RUN_CONTROL_START)
+        calls.lock_while_running = ddb.get_item(TableName=table, Key=key,
+                                                ConsistentRead=True).get("Item")
+        run = calls.started["payload"] if not calls.started["error"] else {}
+        calls.finished = invoke({"action": "finish", "outcome": "succeeded", "run": run,
+                                 "execution": RUN_CONTROL_EXECUTION})
+        calls.lock_after = ddb.get_item(TableName=table, Key=key,
+                                        ConsistentRead=True).get("Item")
+    except Exception as exc:  # noqa: BLE001 - recorded for the test that reads it
+        calls.failure = f"{type(exc).__name__}: {exc}"
+    return calls
+
+
 @dataclass
 class Cycle:
     """The record of one apply → check → destroy cycle."""
@@ -100,6 +148,7 @@ class Cycle:
     outputs: dict[str, Any]
     published: list[str]
     after_apply: Seen
+    run_control: RunControlCalls
     after_destroy: Seen
     state_after_destroy: list[str]
     emulator_process: Any
@@ -128,6 +177,7 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> Cycle:
     def between(deployment: Any, emulator: Any) -> None:
         record["outputs"] = deployment.outputs()
         record["after_apply"] = look(emulator)
+        record["run_control"] = call_run_control(emulator, record["outputs"])
         record["process"], record["endpoint"] = emulator.process, emulator.endpoint
 
     def after(deployment: Any, emulator: Any) -> None:
@@ -141,7 +191,8 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> Cycle:
         pytest.fail(f"{exc}\n{notes}", pytrace=False)
     return Cycle(
         dist=dist, outputs=record["outputs"], published=deployment.published,
-        after_apply=record["after_apply"], after_destroy=record["after_destroy"],
+        after_apply=record["after_apply"], run_control=record["run_control"],
+        after_destroy=record["after_destroy"],
         state_after_destroy=deployment.state(), emulator_process=record["process"],
         endpoint=record["endpoint"], steps=deployment.steps,
     )
@@ -181,7 +232,7 @@ def test_publish_puts_every_built_artifact_under_its_versioned_key(cycle: Cycle)
 def test_apply_deploys_every_lambda_from_its_built_zip(cycle: Cycle) -> None:
     names = cycle.outputs["lambda_function_names"]
     assert {"crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest",
-            "profile_api"} <= set(names)
+            "profile_api", "run_control"} <= set(names)
     assert names == {fn: _named(fn) for fn in names}
     assert set(cycle.after_apply.functions) == set(names.values())
     for fn, name in names.items():
@@ -196,6 +247,32 @@ def test_apply_wires_lambda_environment_to_the_deployed_buckets(cycle: Cycle) ->
     variables = crm_ingest["Environment"]["Variables"]
     assert variables["C360_RAW_BUCKET"] == cycle.outputs["bucket_names"]["raw"]
     assert variables["C360_CRM_API_FUNCTION"] == _named("crm_api")
+
+
+def test_apply_wires_run_control_to_the_run_lock_in_the_profiles_table(cycle: Cycle) -> None:
+    run_control = cycle.after_apply.functions[_named("run_control")]
+    assert run_control["Environment"]["Variables"] == {
+        "C360_ENV": PREFIX,
+        "C360_LOCKS_TABLE": cycle.outputs["profiles_table_name"],
+        "C360_RUN_LEASE_SECONDS": "21600",
+        "C360_LOG_LEVEL": "INFO",
+    }
+    assert (run_control["Handler"], run_control["Runtime"]) == ("handler.handler", "python3.11")
+
+
+def test_the_deployed_run_control_takes_and_gives_back_the_environment_run_lock(
+        cycle: Cycle) -> None:
+    """A daily run scheduled at 2026-11-26T03:00Z is for 2026-11-25 (the day that ended);
+    its lock is the item LOCK#<prefix>/run of the profiles table until `finish`."""
+    calls = cycle.run_control
+    assert calls.failure == ""
+    assert calls.started["error"] is None, calls.started["payload"]
+    assert {k: calls.started["payload"].get(k) for k in ("logical_date", "run_id")} == {
+        "logical_date": "2026-11-25", "run_id": "daily-2026-11-25"}
+    assert calls.lock_while_running is not None
+    assert calls.lock_while_running["token"] == {"S": calls.started["payload"]["lock_token"]}
+    assert calls.finished["error"] is None, calls.finished["payload"]
+    assert calls.lock_after is None
 
 
 def test_apply_creates_the_profiles_table_keyed_pk_sk_on_demand(cycle: Cycle) -> None:

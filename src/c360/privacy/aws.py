@@ -29,7 +29,9 @@ def job_arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--c360-profiles-table", dest="profiles_table", required=True)
     parser.add_argument("--c360-locks-table", dest="locks_table",
                         help="DynamoDB table for the lock (default: the profiles table)")
-    parser.add_argument("--c360-environment", dest="environment", default="dev")
+    parser.add_argument("--c360-environment", dest="environment", required=True,
+                        help="the deployment's prefix (e.g. c360-prod): the run_control "
+                             "Lambda's C360_ENV, so the erasure and the runs exclude each other")
     parser.add_argument("--c360-sandbox-key-secret-id", dest="sandbox_secret")
     parser.add_argument("--requested-by", dest="requested_by", required=True)
     parser.add_argument("--wait-seconds", dest="wait", type=float, default=0.0)

@@ -15,12 +15,13 @@ locals {
 
   # What the deployed platform runs (kept equal to what `make build` writes
   # for lambdas/*/handler.py, jobs/glue/*.py, jobs/emr/*.py, jobs/emr/hive/*.hql):
-  #   Lambdas    ingestion (crm_api, crm_ingest, mainframe_export, file_drop_ingest) + serving
+  #   Lambdas    ingestion (crm_api, crm_ingest, mainframe_export, file_drop_ingest),
+  #              serving (profile_api), orchestration (run_control)
   #   Glue       conform, extract_core_banking (Spark); load_profiles, sandbox_export (Python shell)
   #   EMR Spark  run_model (one SQL model: --model spark/<table>), identity_link,
   #              aggregate_transactions, customer_preferences
   #   EMR Hive   dim_customer_demographic
-  lambda_functions = ["crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest", "profile_api"]
+  lambda_functions = ["crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest", "profile_api", "run_control"]
   glue_jobs        = ["conform", "extract_core_banking", "load_profiles", "sandbox_export"]
   emr_jobs         = ["run_model", "identity_link", "aggregate_transactions", "customer_preferences"]
   hive_scripts     = ["dim_customer_demographic"]

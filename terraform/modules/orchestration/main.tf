@@ -17,8 +17,15 @@ locals {
   }
   alerts_topic_name = "${var.prefix}-pipeline-alerts"
   alerts_topic_arn  = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.alerts_topic_name}"
-  # The module owns the alerts topic, so it provides that placeholder itself.
-  substitutions = merge(var.substitutions, { alerts_topic_arn = local.alerts_topic_arn })
+  # The module owns the alerts topic and the run_control Lambda (run_control.tf),
+  # so it provides those placeholders itself.
+  substitutions = merge(var.substitutions, {
+    alerts_topic_arn       = local.alerts_topic_arn
+    lambda_run_control_arn = local.run_control_function_arn
+  })
+  # What the state machines invoke: the given functions and run_control (every
+  # definition opens and closes its run with it).
+  invoked_function_arns = concat(var.lambda_function_arns, [local.run_control_function_arn])
 
   state_machine_arns = {
     for k, s in local.state_machines : k => "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${s.name}"
@@ -68,15 +75,13 @@ locals {
         Action   = ["sns:Publish"]
         Resource = local.alerts_topic_arn
       },
-    ],
-    [for s in [
       {
         Sid      = "InvokePipelineLambdas"
         Effect   = "Allow"
         Action   = ["lambda:InvokeFunction"]
-        Resource = concat(var.lambda_function_arns, [for a in var.lambda_function_arns : "${a}:*"])
+        Resource = concat(local.invoked_function_arns, [for a in local.invoked_function_arns : "${a}:*"])
       },
-    ] : s if length(var.lambda_function_arns) > 0],
+    ],
     [for s in [
       {
         Sid      = "RunAndPollGlueJobs"
@@ -209,7 +214,8 @@ resource "aws_sfn_state_machine" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.this, aws_sns_topic.alerts]
+  # The first and last state of every definition invoke run_control.
+  depends_on = [aws_iam_role_policy.this, aws_sns_topic.alerts, aws_lambda_function.run_control]
 }
 
 # --- Schedules -------------------------------------------------------------------
@@ -271,8 +277,8 @@ resource "aws_scheduler_schedule" "this" {
   target {
     arn      = aws_sfn_state_machine.this[each.value.state_machine].arn
     role_arn = aws_iam_role.scheduler[0].arn
-    # The ASL derives logical_date (YYYY-MM-DD) and run_id from this when the
-    # execution input carries no logical_date of its own.
+    # The first state (run_control `start`) derives logical_date (YYYY-MM-DD)
+    # and run_id from this when the execution input carries no logical_date.
     input = each.value.input != null ? each.value.input : jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" })
 
     retry_policy {

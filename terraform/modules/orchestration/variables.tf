@@ -25,7 +25,7 @@ variable "substitutions" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the lake CMK (state machine data, log group, schedules)."
+  description = "ARN of the lake CMK (state machine data, log groups, schedules, the run_control environment; the locks table is expected to be encrypted with it)."
   type        = string
 
   validation {
@@ -46,7 +46,7 @@ variable "log_level" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the state machines' log group."
+  description = "Retention of the state machines' and the run_control Lambda's log groups."
   type        = number
   default     = 365
 
@@ -90,7 +90,7 @@ variable "schedule_timezone" {
 # --- What the state machines may call (least privilege) -------------------------
 
 variable "lambda_function_arns" {
-  description = "Lambda functions the state machines invoke."
+  description = "Lambda functions the state machines invoke, besides the module's own run_control (always invocable)."
   type        = list(string)
   default     = []
 }
@@ -132,6 +132,125 @@ variable "alert_email_addresses" {
   validation {
     condition     = alltrue([for e in var.alert_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
     error_message = "alert_email_addresses must be e-mail addresses."
+  }
+}
+
+# --- The run_control Lambda (run_control.tf) ---------------------------------------
+
+variable "artifacts_bucket" {
+  description = "Name of the artifacts bucket (lake_storage bucket_names.artifacts): the run_control zip is read from it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.artifacts_bucket))
+    error_message = "artifacts_bucket must be a valid S3 bucket name."
+  }
+}
+
+variable "artifact_version" {
+  description = "Build to deploy, e.g. `0.1.0+abc1234` (run_control zip at lambdas/<version>/run_control.zip)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$", var.artifact_version))
+    error_message = "artifact_version must be non-empty [0-9A-Za-z._+-] without slash, e.g. 0.1.0+abc1234."
+  }
+}
+
+variable "locks_table_name" {
+  description = "DynamoDB table holding the run lock item (`pk = LOCK#<prefix>`, `sk = run`; string keys pk/sk, e.g. the serving module's profiles table): C360_LOCKS_TABLE of run_control."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.locks_table_name))
+    error_message = "locks_table_name must be a DynamoDB table name (3-255 characters of [A-Za-z0-9_.-])."
+  }
+}
+
+variable "locks_table_arn" {
+  description = "ARN of locks_table_name: run_control may GetItem/PutItem/DeleteItem/Query it, only on the items of its lock partition (dynamodb:LeadingKeys)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", var.locks_table_arn))
+    error_message = "locks_table_arn must be a DynamoDB table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>)."
+  }
+}
+
+variable "run_lease_seconds" {
+  description = "Lease of the run lock (C360_RUN_LEASE_SECONDS): an execution stopped without releasing it (stopped by hand, timed out) blocks the next runs of the environment until the lease runs out. Longer than the longest run."
+  type        = number
+  default     = 21600
+
+  validation {
+    condition     = var.run_lease_seconds >= 900 && var.run_lease_seconds <= 86400 && floor(var.run_lease_seconds) == var.run_lease_seconds
+    error_message = "run_lease_seconds must be a whole number of seconds between 900 (15 minutes) and 86400 (24 hours)."
+  }
+}
+
+variable "lambda_runtime" {
+  description = "Python runtime of the run_control Lambda."
+  type        = string
+  default     = "python3.11"
+
+  validation {
+    condition     = contains(["python3.11", "python3.12", "python3.13"], var.lambda_runtime)
+    error_message = "lambda_runtime must be python3.11, python3.12 or python3.13."
+  }
+}
+
+variable "lambda_handler" {
+  description = "Handler of the run_control Lambda (`lambdas/run_control/handler.py` -> `handler.handler`)."
+  type        = string
+  default     = "handler.handler"
+
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.lambda_handler))
+    error_message = "lambda_handler must look like module.function."
+  }
+}
+
+variable "lambda_memory_mb" {
+  description = "Memory of the run_control Lambda in MB."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.lambda_memory_mb >= 128 && var.lambda_memory_mb <= 10240
+    error_message = "lambda_memory_mb must be between 128 and 10240."
+  }
+}
+
+variable "lambda_timeout_seconds" {
+  description = "Timeout of the run_control Lambda in seconds (a few DynamoDB calls; the state machines retry Lambda service errors)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.lambda_timeout_seconds >= 3 && var.lambda_timeout_seconds <= 900
+    error_message = "lambda_timeout_seconds must be between 3 and 900."
+  }
+}
+
+variable "lambda_reserved_concurrency" {
+  description = "Reserved concurrency of the run_control Lambda (two short calls per execution; the state machines retry Lambda.TooManyRequestsException); -1 for unreserved."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.lambda_reserved_concurrency == -1 || (var.lambda_reserved_concurrency >= 1 && var.lambda_reserved_concurrency <= 100)
+    error_message = "lambda_reserved_concurrency must be -1 or between 1 and 100."
+  }
+}
+
+variable "lambda_log_level" {
+  description = "Level of run_control's JSON logs (C360_LOG_LEVEL). Not `log_level`, which is the state machines' execution-history level (ALL/ERROR/FATAL/OFF)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.lambda_log_level)
+    error_message = "lambda_log_level must be DEBUG, INFO, WARNING or ERROR."
   }
 }
 

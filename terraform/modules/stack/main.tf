@@ -177,8 +177,9 @@ locals {
 
   # Every `${name}` an ASL file in stepfunctions/ may use. The first block is
   # the contract with the generator (c360.orchestration.asl.PLACEHOLDERS);
-  # `alerts_topic_arn` is added by the orchestration module, which owns the
-  # topic. Disabled services render as "" so definitions still render.
+  # `alerts_topic_arn` and `lambda_run_control_arn` are added by the
+  # orchestration module, which owns the topic and the run_control Lambda.
+  # Disabled services render as "" so definitions still render.
   asl_substitutions = {
     lambda_crm_ingest_arn         = module.ingestion.lambda_function_arns["crm_ingest"]
     lambda_mainframe_export_arn   = module.ingestion.lambda_function_arns["mainframe_export"]
@@ -228,6 +229,13 @@ module "orchestration" {
   substitutions      = local.asl_substitutions
   kms_key_arn        = module.lake_storage.kms_key_arn
   log_retention_days = var.log_retention_days
+  # run_control: its zip, and the run lock in the profiles table (pk = LOCK#<prefix>,
+  # beside the profiles; c360.locking.DynamoDBLock, as the erasure's lock).
+  artifacts_bucket  = local.buckets["artifacts"]
+  artifact_version  = var.artifact_version
+  locks_table_name  = module.serving.table_name
+  locks_table_arn   = module.serving.table_arn
+  run_lease_seconds = var.run_lease_seconds
   lambda_function_arns = concat(
     values(module.ingestion.lambda_function_arns),
     [module.serving.function_arn],

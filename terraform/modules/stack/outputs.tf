@@ -29,8 +29,11 @@ output "model_tables" {
 }
 
 output "lambda_function_names" {
-  description = "Map of function to Lambda name (ingestion + profile_api)."
-  value       = merge(module.ingestion.lambda_function_names, { profile_api = module.serving.function_name })
+  description = "Map of function to Lambda name (ingestion + profile_api + run_control)."
+  value = merge(module.ingestion.lambda_function_names, {
+    profile_api = module.serving.function_name
+    run_control = module.orchestration.run_control_function_name
+  })
 }
 
 output "glue_job_names" {

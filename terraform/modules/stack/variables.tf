@@ -172,6 +172,17 @@ variable "api_invoker_arns" {
   default     = []
 }
 
+variable "run_lease_seconds" {
+  description = "Lease of the environment's run lock (orchestration `run_lease_seconds`): an execution stopped without releasing it blocks the next runs until the lease runs out."
+  type        = number
+  default     = 21600
+
+  validation {
+    condition     = var.run_lease_seconds >= 900 && var.run_lease_seconds <= 86400 && floor(var.run_lease_seconds) == var.run_lease_seconds
+    error_message = "run_lease_seconds must be a whole number of seconds between 900 (15 minutes) and 86400 (24 hours)."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every taggable resource (on top of the provider's default_tags)."
   type        = map(string)

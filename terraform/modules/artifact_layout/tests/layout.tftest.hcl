@@ -15,8 +15,14 @@ run "keys_follow_the_publish_layout" {
       mainframe_export = "lambdas/0.1.0+abc1234/mainframe_export.zip"
       file_drop_ingest = "lambdas/0.1.0+abc1234/file_drop_ingest.zip"
       profile_api      = "lambdas/0.1.0+abc1234/profile_api.zip"
+      run_control      = "lambdas/0.1.0+abc1234/run_control.zip"
     }
     error_message = "Lambda zips must live at lambdas/<version>/<function>.zip."
+  }
+
+  assert {
+    condition     = output.lambda_functions == ["crm_api", "crm_ingest", "mainframe_export", "file_drop_ingest", "profile_api", "run_control"]
+    error_message = "The platform's Lambdas: ingestion (4), serving (profile_api), orchestration (run_control); each has lambdas/<fn>/handler.py."
   }
 
   assert {
@@ -72,6 +78,7 @@ run "every_artifact_maps_from_its_dist_path" {
       "lambdas/mainframe_export.zip"                 = "lambdas/0.1.0+abc1234/mainframe_export.zip"
       "lambdas/file_drop_ingest.zip"                 = "lambdas/0.1.0+abc1234/file_drop_ingest.zip"
       "lambdas/profile_api.zip"                      = "lambdas/0.1.0+abc1234/profile_api.zip"
+      "lambdas/run_control.zip"                      = "lambdas/0.1.0+abc1234/run_control.zip"
       "jobs/glue/conform.py"                         = "jobs/0.1.0+abc1234/glue/conform.py"
       "jobs/glue/extract_core_banking.py"            = "jobs/0.1.0+abc1234/glue/extract_core_banking.py"
       "jobs/glue/load_profiles.py"                   = "jobs/0.1.0+abc1234/glue/load_profiles.py"

@@ -1,5 +1,6 @@
-# State machines rendered from ASL files, their schedules and role — asserted
-# on the plan with a mocked AWS provider.
+# State machines rendered from ASL files, their schedules and role, and the
+# run_control Lambda that opens and closes every execution — asserted on the
+# plan with a mocked AWS provider.
 
 mock_provider "aws" {
   source = "../../tests/mocks"
@@ -24,6 +25,10 @@ variables {
     write_bucket_names  = ["c360-test-analytics"]
     glue_database_names = ["c360_test_stage", "c360_test_analytics"]
   }
+  artifacts_bucket = "c360-test-artifacts"
+  artifact_version = "0.1.0+abc1234"
+  locks_table_name = "c360-test-customer-profiles"
+  locks_table_arn  = "arn:aws:dynamodb:eu-west-1:123456789012:table/c360-test-customer-profiles"
 }
 
 run "one_state_machine_per_asl_file_with_placeholders_rendered" {
@@ -89,7 +94,7 @@ run "role_is_least_privilege" {
 
   assert {
     condition = alltrue(flatten([
-      for p in [aws_iam_role_policy.this, aws_iam_role_policy.scheduler[0]] : [
+      for p in [aws_iam_role_policy.this, aws_iam_role_policy.scheduler[0], aws_iam_role_policy.run_control] : [
         for s in jsondecode(p.policy).Statement : [
           for a in flatten([s.Action]) : a != "*" && !endswith(a, ":*")
         ]
@@ -100,7 +105,7 @@ run "role_is_least_privilege" {
 
   assert {
     condition = alltrue(flatten([
-      for p in [aws_iam_role_policy.this, aws_iam_role_policy.scheduler[0]] : [
+      for p in [aws_iam_role_policy.this, aws_iam_role_policy.scheduler[0], aws_iam_role_policy.run_control] : [
         for s in jsondecode(p.policy).Statement : !contains(flatten([s.Resource]), "*") || endswith(s.Sid, "NoResourceLevel")
       ]
     ]))
@@ -117,6 +122,7 @@ run "role_drops_statements_for_absent_services" {
   command = plan
 
   variables {
+    lambda_function_arns = []
     glue_job_arns        = []
     emr_application_arns = []
     athena               = null
@@ -126,6 +132,189 @@ run "role_drops_statements_for_absent_services" {
     condition     = length([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s if can(regex("Glue|Emr|Athena", s.Sid))]) == 0
     error_message = "No Glue/EMR/Athena permission without such resources."
   }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Resource if s.Sid == "InvokePipelineLambdas"]) == [
+      "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-run-control",
+      "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-run-control:*",
+    ]
+    error_message = "Without other functions the state machines may still invoke run_control (and only it)."
+  }
+}
+
+# --- run_control --------------------------------------------------------------------
+
+run "run_control_lambda_runs_the_published_zip_with_the_lock_settings" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.run_control.function_name == "c360-test-run-control"
+    error_message = "The function is <prefix>-run-control."
+  }
+
+  assert {
+    condition     = aws_lambda_function.run_control.handler == "handler.handler" && aws_lambda_function.run_control.runtime == "python3.11"
+    error_message = "run_control runs lambdas/run_control/handler.py (handler.handler) on python3.11."
+  }
+
+  assert {
+    condition     = aws_lambda_function.run_control.s3_bucket == "c360-test-artifacts" && aws_lambda_function.run_control.s3_key == "lambdas/0.1.0+abc1234/run_control.zip"
+    error_message = "The code is the published zip lambdas/<version>/run_control.zip (artifact_layout)."
+  }
+
+  assert {
+    condition = aws_lambda_function.run_control.environment[0].variables == tomap({
+      C360_ENV               = "c360-test"
+      C360_LOCKS_TABLE       = "c360-test-customer-profiles"
+      C360_RUN_LEASE_SECONDS = "21600"
+      C360_LOG_LEVEL         = "INFO"
+    })
+    error_message = "run_control gets exactly C360_ENV (the prefix), C360_LOCKS_TABLE, C360_RUN_LEASE_SECONDS (6 h by default) and C360_LOG_LEVEL."
+  }
+
+  assert {
+    condition     = aws_lambda_function.run_control.memory_size == 256 && aws_lambda_function.run_control.timeout == 30 && aws_lambda_function.run_control.reserved_concurrent_executions == 5
+    error_message = "Defaults: 256 MB, 30 s, reserved concurrency 5."
+  }
+
+  assert {
+    condition     = aws_lambda_function.run_control.kms_key_arn == var.kms_key_arn && one(aws_lambda_function.run_control.tracing_config).mode == "Active"
+    error_message = "The environment is encrypted with the CMK and X-Ray tracing is on."
+  }
+
+  assert {
+    condition     = one(aws_lambda_function.run_control.logging_config).log_group == "/aws/lambda/c360-test-run-control" && one(aws_lambda_function.run_control.logging_config).log_format == "JSON"
+    error_message = "run_control logs JSON to its own log group."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.run_control.name == "/aws/lambda/c360-test-run-control" && aws_cloudwatch_log_group.run_control.retention_in_days == 365 && aws_cloudwatch_log_group.run_control.kms_key_id == var.kms_key_arn
+    error_message = "The log group is CMK-encrypted with a retention."
+  }
+
+  assert {
+    condition     = aws_lambda_function.run_control.tags["artifact_version"] == "0.1.0+abc1234"
+    error_message = "The function is tagged with the build it runs."
+  }
+}
+
+run "run_control_role_touches_only_its_environment_lock_items" {
+  command = plan
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s.Sid] == ["WriteOwnLogs", "XRayWriteNoResourceLevel", "RunLockItemsOfThisEnvironmentOnly", "DecryptEnvironmentAndLockItems", "EncryptLockItemsThroughDynamoDB"]
+    error_message = "run_control's role: its logs, X-Ray, the lock items, the CMK; nothing else."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s if s.Sid == "RunLockItemsOfThisEnvironmentOnly"]) == {
+      Sid       = "RunLockItemsOfThisEnvironmentOnly"
+      Effect    = "Allow"
+      Action    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]
+      Resource  = "arn:aws:dynamodb:eu-west-1:123456789012:table/c360-test-customer-profiles"
+      Condition = { "ForAllValues:StringEquals" = { "dynamodb:LeadingKeys" = ["LOCK#c360-test"] } }
+    }
+    error_message = "GetItem/PutItem/DeleteItem/Query on the locks table only, limited to partition LOCK#<prefix> (dynamodb:LeadingKeys)."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s.Resource if s.Sid == "WriteOwnLogs"]) == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/c360-test-run-control:*"
+    error_message = "run_control writes only to its own log group."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s if s.Sid == "EncryptLockItemsThroughDynamoDB"]) == {
+      Sid       = "EncryptLockItemsThroughDynamoDB"
+      Effect    = "Allow"
+      Action    = ["kms:Encrypt", "kms:GenerateDataKey"]
+      Resource  = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+      Condition = { StringEquals = { "kms:ViaService" = "dynamodb.eu-west-1.amazonaws.com" } }
+    }
+    error_message = "The CMK encrypts lock items only through DynamoDB."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s if s.Sid == "DecryptEnvironmentAndLockItems"]).Action == ["kms:Decrypt"] && one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s if s.Sid == "DecryptEnvironmentAndLockItems"]).Resource == var.kms_key_arn
+    error_message = "kms:Decrypt on the lake CMK only."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.run_control.assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" } && jsondecode(aws_iam_role.run_control.assume_role_policy).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "123456789012" } }
+    error_message = "Only Lambda of this account assumes run_control's role."
+  }
+}
+
+run "state_machines_open_and_close_runs_with_run_control" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this["hourly"].definition).States.StartRun.Parameters.FunctionName == "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-run-control" && jsondecode(aws_sfn_state_machine.this["hourly"].definition).States.FinishRun.Parameters.FunctionName == "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-run-control"
+    error_message = "The module fills $${lambda_run_control_arn} with its own run_control function."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Resource if s.Sid == "InvokePipelineLambdas"]) == [
+      "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-crm-ingest",
+      "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-run-control",
+      "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-crm-ingest:*",
+      "arn:aws:lambda:eu-west-1:123456789012:function:c360-test-run-control:*",
+    ]
+    error_message = "The state machines may invoke the given functions and run_control (unqualified and qualified ARNs), nothing else."
+  }
+}
+
+run "run_control_lease_and_log_level_are_configurable" {
+  command = plan
+
+  variables {
+    run_lease_seconds = 3600
+    lambda_log_level  = "DEBUG"
+  }
+
+  assert {
+    condition     = aws_lambda_function.run_control.environment[0].variables["C360_RUN_LEASE_SECONDS"] == "3600" && aws_lambda_function.run_control.environment[0].variables["C360_LOG_LEVEL"] == "DEBUG"
+    error_message = "run_lease_seconds and lambda_log_level reach C360_RUN_LEASE_SECONDS and C360_LOG_LEVEL."
+  }
+}
+
+run "run_lease_below_15_minutes_is_rejected" {
+  command = plan
+
+  variables {
+    run_lease_seconds = 60
+  }
+
+  expect_failures = [var.run_lease_seconds]
+}
+
+run "run_lease_above_a_day_is_rejected" {
+  command = plan
+
+  variables {
+    run_lease_seconds = 90000
+  }
+
+  expect_failures = [var.run_lease_seconds]
+}
+
+run "step_functions_log_level_is_not_a_lambda_log_level" {
+  command = plan
+
+  variables {
+    lambda_log_level = "ALL"
+  }
+
+  expect_failures = [var.lambda_log_level]
+}
+
+run "locks_table_arn_must_be_a_dynamodb_table" {
+  command = plan
+
+  variables {
+    locks_table_arn = "arn:aws:s3:::c360-test-customer-profiles"
+  }
+
+  expect_failures = [var.locks_table_arn]
 }
 
 run "schedule_to_missing_state_machine_fails" {

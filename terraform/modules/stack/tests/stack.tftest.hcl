@@ -39,6 +39,21 @@ run "full_platform_wires_every_layer" {
     condition     = toset(keys(module.orchestration.state_machine_names)) == toset(["hourly", "daily", "weekly"])
     error_message = "The state machines of the ASL directory are created."
   }
+
+  assert {
+    condition     = output.lambda_function_names == { crm_api = "c360-test-crm-api", crm_ingest = "c360-test-crm-ingest", mainframe_export = "c360-test-mainframe-export", file_drop_ingest = "c360-test-file-drop-ingest", profile_api = "c360-test-profile-api", run_control = "c360-test-run-control" }
+    error_message = "lambda_function_names lists every Lambda of the stack, run_control included."
+  }
+
+  assert {
+    condition     = module.orchestration.run_control_environment == tomap({ C360_ENV = "c360-test", C360_LOCKS_TABLE = "c360-test-customer-profiles", C360_RUN_LEASE_SECONDS = "21600", C360_LOG_LEVEL = "INFO" })
+    error_message = "run_control keeps the run lock of environment <prefix> in the profiles table, with the default lease."
+  }
+
+  assert {
+    condition     = module.orchestration.run_control_environment["C360_LOCKS_TABLE"] == output.profiles_table_name
+    error_message = "The run lock lives in the serving module's profiles table."
+  }
 }
 
 # Every placeholder in the repository's stepfunctions/*.asl.json must have a
@@ -68,13 +83,21 @@ run "repository_state_machines_are_wired_to_what_the_stack_deploys" {
   }
 
   # c360.orchestration.asl.PLACEHOLDERS, read from the generator itself: the
-  # stack passes every name but alerts_topic_arn (the orchestration module's).
+  # stack passes every name but alerts_topic_arn and lambda_run_control_arn
+  # (the orchestration module's own topic and Lambda).
   assert {
     condition = alltrue([
       for name in flatten(regexall("\"([a-z_]+)\":", regex("(?s)PLACEHOLDERS: dict\\[str, str\\] = \\{(.*?)\\n\\}", file("../../../src/c360/orchestration/asl.py"))[0])) :
-      contains(keys(output.asl_substitutions), name) || name == "alerts_topic_arn"
+      contains(keys(output.asl_substitutions), name) || contains(["alerts_topic_arn", "lambda_run_control_arn"], name)
     ]) && length(flatten(regexall("\"([a-z_]+)\":", regex("(?s)PLACEHOLDERS: dict\\[str, str\\] = \\{(.*?)\\n\\}", file("../../../src/c360/orchestration/asl.py"))[0]))) >= 17
     error_message = "Every name in c360.orchestration.asl.PLACEHOLDERS must have a value in the stack's substitutions."
+  }
+
+  # Every execution opens and closes its run with the orchestration module's
+  # run_control Lambda (the module fills $${lambda_run_control_arn}).
+  assert {
+    condition     = alltrue([for d in values(module.orchestration.definitions) : strcontains(d, "\"arn:aws:lambda:eu-west-1:123456789012:function:c360-test-run-control\"")])
+    error_message = "Every repository state machine must invoke <prefix>-run-control."
   }
 
   assert {
@@ -191,4 +214,14 @@ run "source_demo_needs_a_network" {
   }
 
   expect_failures = [var.enable_source_demo]
+}
+
+run "run_lease_below_15_minutes_is_rejected" {
+  command = plan
+
+  variables {
+    run_lease_seconds = 60
+  }
+
+  expect_failures = [var.run_lease_seconds]
 }
