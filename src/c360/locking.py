@@ -154,7 +154,9 @@ class Lock(ABC):
     def _new_info(self, lease_seconds: float = 0.0, now: float | None = None) -> LockInfo:
         """Who we are, as the lock will say it."""
         pid = os.getpid()
-        expires = (time.time() if now is None else now) + lease_seconds if lease_seconds else 0.0
+        expires = 0.0  # no lease: the holder is judged by its process (FileLock)
+        if lease_seconds:
+            expires = (time.time() if now is None else now) + lease_seconds
         return LockInfo(
             name=self.name, token=self.token or uuid.uuid4().hex, pid=pid,
             hostname=socket.gethostname(),

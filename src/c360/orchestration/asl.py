@@ -684,6 +684,9 @@ def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, 
         NOT_STARTED: _fail(),
         CONTEXT: {
             "Type": "Pass",
+            "Comment": "What every step reads: the run's logical date and id, the lock token "
+                       "Finish run gives back, `quote` (fills the SQL quotes of Athena "
+                       "statement templates) and `execution` (names the run's Athena exports).",
             "Parameters": {"logical_date.$": "$.run.logical_date", "run_id.$": "$.run.run_id",
                            "lock_token.$": "$.run.lock_token", "quote": "'",
                            "execution.$": "$$.Execution.Name"},
