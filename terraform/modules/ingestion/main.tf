@@ -22,7 +22,6 @@ locals {
   # Lambda names use hyphens: <prefix>-crm-api.
   function_names = { for f in local.functions : f => "${var.prefix}-${replace(f, "_", "-")}" }
   function_arns  = { for f, n in local.function_names : f => "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${n}" }
-  log_group_arns = { for f, n in local.function_names : f => "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${n}" }
 
   # --- What each writer does in RAW (c360.ingest.landing / checkpoints / store) ---
   #
@@ -90,14 +89,6 @@ locals {
     )
   }
 
-  # X-Ray has no resource-level permissions: these two actions need "*".
-  xray_statement = {
-    Sid      = "XRayWriteNoResourceLevel"
-    Effect   = "Allow"
-    Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-    Resource = "*"
-  }
-
   # Every variable c360.ingest.aws reads (`_require(env, ...)` and env.get).
   environment = {
     crm_api = merge(
@@ -118,18 +109,12 @@ locals {
     }
   }
 
-  # Least privilege per function: its own log group, X-Ray, the CMK, its own
-  # RAW objects (above), the erasure ledger (read), its sources (read).
+  # Least privilege per function: the CMK, its own RAW objects (above), the
+  # erasure ledger (read), its sources (read). The module lambda_function adds
+  # WriteOwnLogs (its own log group) and XRayWriteNoResourceLevel in front.
   function_statements = {
     for f in local.functions : f => concat(
       [
-        {
-          Sid      = "WriteOwnLogs"
-          Effect   = "Allow"
-          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-          Resource = "${local.log_group_arns[f]}:*"
-        },
-        local.xray_statement,
         {
           Sid      = "DecryptEnvironmentAndWriteEncrypted"
           Effect   = "Allow"
@@ -193,80 +178,109 @@ locals {
 
 # --- Lambdas -------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "lambda" {
-  #checkov:skip=CKV_AWS_338:Retention is var.log_retention_days (365 by default and in dev/prod); only envs/local shortens it for the throwaway emulator.
+module "functions" {
+  source   = "../lambda_function"
   for_each = local.function_names
 
-  name              = "/aws/lambda/${each.value}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-  tags              = var.tags
-}
+  name                 = each.value
+  description          = "c360 ${each.key}"
+  artifact_version     = var.artifact_version
+  artifacts_bucket     = var.artifacts_bucket
+  s3_key               = module.artifacts.lambda_keys[each.key]
+  runtime              = var.lambda_runtime
+  handler              = var.lambda_handler
+  memory_mb            = var.lambda_memory_mb
+  timeout_seconds      = var.lambda_timeout_seconds
+  reserved_concurrency = var.lambda_reserved_concurrency
+  kms_key_arn          = var.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  policy_statements    = local.function_statements[each.key]
+  tags                 = var.tags
 
-resource "aws_iam_role" "lambda" {
-  for_each = local.function_names
-
-  name = "${each.value}-lambda"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy" "lambda" {
-  for_each = local.function_names
-
-  name = "least-privilege"
-  role = aws_iam_role.lambda[each.key].id
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = local.function_statements[each.key]
+  environment = merge(local.environment[each.key], {
+    C360_PREFIX           = var.prefix
+    C360_ARTIFACT_VERSION = var.artifact_version
   })
 }
 
-resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_117:These functions call only AWS APIs and the simulated CRM API; no VPC resource is reached, and a VPC would add NAT cost without reducing exposure.
-  #checkov:skip=CKV_AWS_116:Invoked synchronously (crm_api) or by EventBridge Scheduler, whose retry policy and schedule-level DLQ handle failed async events.
-  #checkov:skip=CKV_AWS_272:Code signing needs AWS Signer profiles per account; artifacts are versioned and published by CI to the KMS-encrypted artifacts bucket.
-  for_each = local.function_names
+moved {
+  from = aws_cloudwatch_log_group.lambda["crm_api"]
+  to   = module.functions["crm_api"].aws_cloudwatch_log_group.this
+}
 
-  function_name                  = each.value
-  description                    = "c360 ${each.key} (${var.artifact_version})"
-  role                           = aws_iam_role.lambda[each.key].arn
-  runtime                        = var.lambda_runtime
-  handler                        = var.lambda_handler
-  s3_bucket                      = var.artifacts_bucket
-  s3_key                         = module.artifacts.lambda_keys[each.key]
-  memory_size                    = var.lambda_memory_mb
-  timeout                        = var.lambda_timeout_seconds
-  reserved_concurrent_executions = var.lambda_reserved_concurrency
-  kms_key_arn                    = var.kms_key_arn
+moved {
+  from = aws_iam_role.lambda["crm_api"]
+  to   = module.functions["crm_api"].aws_iam_role.this
+}
 
-  environment {
-    variables = merge(local.environment[each.key], {
-      C360_PREFIX           = var.prefix
-      C360_ARTIFACT_VERSION = var.artifact_version
-    })
-  }
+moved {
+  from = aws_iam_role_policy.lambda["crm_api"]
+  to   = module.functions["crm_api"].aws_iam_role_policy.this
+}
 
-  tracing_config {
-    mode = "Active"
-  }
+moved {
+  from = aws_lambda_function.this["crm_api"]
+  to   = module.functions["crm_api"].aws_lambda_function.this
+}
 
-  logging_config {
-    log_format = "JSON"
-    log_group  = aws_cloudwatch_log_group.lambda[each.key].name
-  }
+moved {
+  from = aws_cloudwatch_log_group.lambda["crm_ingest"]
+  to   = module.functions["crm_ingest"].aws_cloudwatch_log_group.this
+}
 
-  tags = merge(var.tags, { artifact_version = var.artifact_version })
+moved {
+  from = aws_iam_role.lambda["crm_ingest"]
+  to   = module.functions["crm_ingest"].aws_iam_role.this
+}
 
-  depends_on = [aws_iam_role_policy.lambda]
+moved {
+  from = aws_iam_role_policy.lambda["crm_ingest"]
+  to   = module.functions["crm_ingest"].aws_iam_role_policy.this
+}
+
+moved {
+  from = aws_lambda_function.this["crm_ingest"]
+  to   = module.functions["crm_ingest"].aws_lambda_function.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.lambda["mainframe_export"]
+  to   = module.functions["mainframe_export"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_iam_role.lambda["mainframe_export"]
+  to   = module.functions["mainframe_export"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.lambda["mainframe_export"]
+  to   = module.functions["mainframe_export"].aws_iam_role_policy.this
+}
+
+moved {
+  from = aws_lambda_function.this["mainframe_export"]
+  to   = module.functions["mainframe_export"].aws_lambda_function.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.lambda["file_drop_ingest"]
+  to   = module.functions["file_drop_ingest"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_iam_role.lambda["file_drop_ingest"]
+  to   = module.functions["file_drop_ingest"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.lambda["file_drop_ingest"]
+  to   = module.functions["file_drop_ingest"].aws_iam_role_policy.this
+}
+
+moved {
+  from = aws_lambda_function.this["file_drop_ingest"]
+  to   = module.functions["file_drop_ingest"].aws_lambda_function.this
 }
 
 # --- Schedules -----------------------------------------------------------------
@@ -325,7 +339,7 @@ resource "aws_scheduler_schedule" "this" {
   }
 
   target {
-    arn      = aws_lambda_function.this[each.key].arn
+    arn      = module.functions[each.key].function_arn
     role_arn = aws_iam_role.scheduler[0].arn
     input    = jsonencode({ source = "schedule", schedule = each.key })
 

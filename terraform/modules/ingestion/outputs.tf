@@ -1,11 +1,11 @@
 output "lambda_function_names" {
   description = "Map of ingestion function (crm_api, crm_ingest, mainframe_export, file_drop_ingest) to Lambda function name."
-  value       = { for f, l in aws_lambda_function.this : f => l.function_name }
+  value       = { for f, m in module.functions : f => m.function_name }
 }
 
 output "lambda_function_arns" {
   description = "Map of ingestion function to Lambda function ARN."
-  value       = { for f, l in aws_lambda_function.this : f => l.arn }
+  value       = { for f, m in module.functions : f => m.function_arn }
 }
 
 output "glue_job_name" {
@@ -45,7 +45,7 @@ output "glue_max_concurrent_runs" {
 
 output "lambda_environment" {
   description = "Map of ingestion function to the environment variables it is deployed with."
-  value       = { for f, l in aws_lambda_function.this : f => l.environment[0].variables }
+  value       = { for f, m in module.functions : f => m.function_environment }
 }
 
 output "dataset_raw_paths" {

@@ -215,7 +215,7 @@ resource "aws_sfn_state_machine" "this" {
   tags = var.tags
 
   # The first and last state of every definition invoke run_control.
-  depends_on = [aws_iam_role_policy.this, aws_sns_topic.alerts, aws_lambda_function.run_control]
+  depends_on = [aws_iam_role_policy.this, aws_sns_topic.alerts, module.run_control]
 }
 
 # --- Schedules -------------------------------------------------------------------

@@ -35,15 +35,15 @@ output "definitions" {
 
 output "run_control_function_name" {
   description = "Name of the run_control Lambda (first and last state of every state machine)."
-  value       = aws_lambda_function.run_control.function_name
+  value       = module.run_control.function_name
 }
 
 output "run_control_function_arn" {
   description = "ARN of the run_control Lambda (the ASL placeholder `lambda_run_control_arn`)."
-  value       = aws_lambda_function.run_control.arn
+  value       = module.run_control.function_arn
 }
 
 output "run_control_environment" {
   description = "Environment variables run_control is deployed with (C360_ENV, C360_LOCKS_TABLE, C360_RUN_LEASE_SECONDS, C360_LOG_LEVEL)."
-  value       = aws_lambda_function.run_control.environment[0].variables
+  value       = module.run_control.function_environment
 }

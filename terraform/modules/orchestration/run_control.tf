@@ -16,10 +16,8 @@ module "artifacts" {
 }
 
 locals {
-  run_control_function_name  = "${var.prefix}-run-control"
-  run_control_function_arn   = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${local.run_control_function_name}"
-  run_control_log_group_name = "/aws/lambda/${local.run_control_function_name}"
-  run_control_log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.run_control_log_group_name}"
+  run_control_function_name = "${var.prefix}-run-control"
+  run_control_function_arn  = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${local.run_control_function_name}"
 
   # The lock environment (C360_ENV) is the prefix: it already names one
   # deployment (c360-dev, c360-prod) and is unique per account, so two stacks
@@ -36,20 +34,9 @@ locals {
     C360_LOG_LEVEL         = var.lambda_log_level
   }
 
+  # The module lambda_function adds WriteOwnLogs (its own log group) and
+  # XRayWriteNoResourceLevel in front of these.
   run_control_statements = [
-    {
-      Sid      = "WriteOwnLogs"
-      Effect   = "Allow"
-      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = "${local.run_control_log_group_arn}:*"
-    },
-    {
-      # X-Ray has no resource-level permissions.
-      Sid      = "XRayWriteNoResourceLevel"
-      Effect   = "Allow"
-      Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-      Resource = "*"
-    },
     {
       # c360.locking.DynamoDBLock: GetItem (holder), conditional PutItem (take,
       # refresh), conditional DeleteItem (release), Query pk = LOCK#<env> (is an
@@ -82,67 +69,42 @@ locals {
   ]
 }
 
-resource "aws_cloudwatch_log_group" "run_control" {
-  #checkov:skip=CKV_AWS_338:Retention is var.log_retention_days (365 by default and in dev/prod); only envs/local shortens it for the throwaway emulator.
-  name              = local.run_control_log_group_name
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-  tags              = var.tags
+module "run_control" {
+  source = "../lambda_function"
+
+  name                 = local.run_control_function_name
+  description          = "c360 run_control: logical date and run lock of every pipeline execution"
+  artifact_version     = var.artifact_version
+  artifacts_bucket     = var.artifacts_bucket
+  s3_key               = module.artifacts.lambda_keys["run_control"]
+  runtime              = var.lambda_runtime
+  handler              = var.lambda_handler
+  memory_mb            = var.lambda_memory_mb
+  timeout_seconds      = var.lambda_timeout_seconds
+  reserved_concurrency = var.lambda_reserved_concurrency
+  kms_key_arn          = var.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  environment          = local.run_control_environment
+  policy_statements    = local.run_control_statements
+  tags                 = var.tags
 }
 
-resource "aws_iam_role" "run_control" {
-  name = "${local.run_control_function_name}-lambda"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-    }]
-  })
-  tags = var.tags
+moved {
+  from = aws_cloudwatch_log_group.run_control
+  to   = module.run_control.aws_cloudwatch_log_group.this
 }
 
-resource "aws_iam_role_policy" "run_control" {
-  name = "least-privilege"
-  role = aws_iam_role.run_control.id
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = local.run_control_statements
-  })
+moved {
+  from = aws_iam_role.run_control
+  to   = module.run_control.aws_iam_role.this
 }
 
-resource "aws_lambda_function" "run_control" {
-  #checkov:skip=CKV_AWS_117:The function calls only DynamoDB through its public regional endpoint with IAM auth; a VPC adds NAT/endpoint cost without reducing exposure.
-  #checkov:skip=CKV_AWS_116:Invoked synchronously by the state machines (lambda:invoke tasks with Retry/Catch); there are no async events to dead-letter.
-  #checkov:skip=CKV_AWS_272:Code signing needs AWS Signer profiles per account; artifacts are versioned and published by CI to the KMS-encrypted artifacts bucket.
-  function_name                  = local.run_control_function_name
-  description                    = "c360 run_control: logical date and run lock of every pipeline execution (${var.artifact_version})"
-  role                           = aws_iam_role.run_control.arn
-  runtime                        = var.lambda_runtime
-  handler                        = var.lambda_handler
-  s3_bucket                      = var.artifacts_bucket
-  s3_key                         = module.artifacts.lambda_keys["run_control"]
-  memory_size                    = var.lambda_memory_mb
-  timeout                        = var.lambda_timeout_seconds
-  reserved_concurrent_executions = var.lambda_reserved_concurrency
-  kms_key_arn                    = var.kms_key_arn
+moved {
+  from = aws_iam_role_policy.run_control
+  to   = module.run_control.aws_iam_role_policy.this
+}
 
-  environment {
-    variables = local.run_control_environment
-  }
-
-  tracing_config {
-    mode = "Active"
-  }
-
-  logging_config {
-    log_format = "JSON"
-    log_group  = aws_cloudwatch_log_group.run_control.name
-  }
-
-  tags = merge(var.tags, { artifact_version = var.artifact_version })
-
-  depends_on = [aws_iam_role_policy.run_control]
+moved {
+  from = aws_lambda_function.run_control
+  to   = module.run_control.aws_lambda_function.this
 }

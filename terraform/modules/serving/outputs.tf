@@ -10,12 +10,12 @@ output "table_arn" {
 
 output "function_name" {
   description = "Name of the profile API Lambda."
-  value       = aws_lambda_function.this.function_name
+  value       = module.profile_api.function_name
 }
 
 output "function_arn" {
   description = "ARN of the profile API Lambda."
-  value       = aws_lambda_function.this.arn
+  value       = module.profile_api.function_arn
 }
 
 output "function_url" {

@@ -24,7 +24,7 @@ run "lambdas_run_the_versioned_artifacts" {
   command = plan
 
   assert {
-    condition = { for f, l in aws_lambda_function.this : f => "${l.s3_bucket}/${l.s3_key}" } == {
+    condition = { for f, m in module.functions : f => "${m.function_s3_bucket}/${m.function_s3_key}" } == {
       crm_api          = "c360-test-artifacts/lambdas/0.1.0+abc1234/crm_api.zip"
       crm_ingest       = "c360-test-artifacts/lambdas/0.1.0+abc1234/crm_ingest.zip"
       mainframe_export = "c360-test-artifacts/lambdas/0.1.0+abc1234/mainframe_export.zip"
@@ -34,12 +34,12 @@ run "lambdas_run_the_versioned_artifacts" {
   }
 
   assert {
-    condition     = aws_lambda_function.this["crm_ingest"].function_name == "c360-test-crm-ingest"
+    condition     = module.functions["crm_ingest"].function_name == "c360-test-crm-ingest"
     error_message = "Lambda names follow <prefix>-<function>."
   }
 
   assert {
-    condition     = alltrue([for l in aws_lambda_function.this : one(l.tracing_config).mode == "Active" && l.kms_key_arn != null])
+    condition     = alltrue([for m in module.functions : m.function_tracing_mode == "Active" && m.function_kms_key_arn != null])
     error_message = "Lambdas trace with X-Ray and encrypt their environment with the CMK."
   }
 }
@@ -50,19 +50,19 @@ run "lambdas_get_every_environment_variable_their_handler_reads" {
   command = plan
 
   assert {
-    condition     = aws_lambda_function.this["crm_api"].environment[0].variables["C360_CRM_DATA_URI"] == "s3://c360-test-sources/crm/customers/" && !contains(keys(aws_lambda_function.this["crm_api"].environment[0].variables), "C360_CRM_FAULTS")
+    condition     = module.functions["crm_api"].function_environment["C360_CRM_DATA_URI"] == "s3://c360-test-sources/crm/customers/" && !contains(keys(module.functions["crm_api"].function_environment), "C360_CRM_FAULTS")
     error_message = "crm_api reads its pages from C360_CRM_DATA_URI; no faults unless asked for."
   }
 
   assert {
-    condition     = aws_lambda_function.this["crm_ingest"].environment[0].variables["C360_RAW_BUCKET"] == "c360-test-raw" && aws_lambda_function.this["crm_ingest"].environment[0].variables["C360_CRM_API_FUNCTION"] == "c360-test-crm-api"
+    condition     = module.functions["crm_ingest"].function_environment["C360_RAW_BUCKET"] == "c360-test-raw" && module.functions["crm_ingest"].function_environment["C360_CRM_API_FUNCTION"] == "c360-test-crm-api"
     error_message = "crm_ingest needs C360_RAW_BUCKET and the producer function C360_CRM_API_FUNCTION."
   }
 
   assert {
     condition = alltrue([for f in ["mainframe_export", "file_drop_ingest"] :
-      aws_lambda_function.this[f].environment[0].variables["C360_RAW_BUCKET"] == "c360-test-raw" &&
-      aws_lambda_function.this[f].environment[0].variables["C360_MAINFRAME_SOURCE_URI"] == "s3://c360-test-sources/"
+      module.functions[f].function_environment["C360_RAW_BUCKET"] == "c360-test-raw" &&
+      module.functions[f].function_environment["C360_MAINFRAME_SOURCE_URI"] == "s3://c360-test-sources/"
     ])
     error_message = "The file-drop functions need C360_RAW_BUCKET and the drop location C360_MAINFRAME_SOURCE_URI."
   }
@@ -77,17 +77,17 @@ run "crm_faults_and_a_real_crm_url_reach_the_functions" {
   }
 
   assert {
-    condition     = jsondecode(aws_lambda_function.this["crm_api"].environment[0].variables["C360_CRM_FAULTS"]) == { rate_limit_every = 5 }
+    condition     = jsondecode(module.functions["crm_api"].function_environment["C360_CRM_FAULTS"]) == { rate_limit_every = 5 }
     error_message = "crm_api_faults must reach crm_api as C360_CRM_FAULTS."
   }
 
   assert {
-    condition     = aws_lambda_function.this["crm_ingest"].environment[0].variables["C360_CRM_API_URL"] == "https://crm.example.com/api" && !contains(keys(aws_lambda_function.this["crm_ingest"].environment[0].variables), "C360_CRM_API_FUNCTION")
+    condition     = module.functions["crm_ingest"].function_environment["C360_CRM_API_URL"] == "https://crm.example.com/api" && !contains(keys(module.functions["crm_ingest"].function_environment), "C360_CRM_API_FUNCTION")
     error_message = "With crm_api_url, crm_ingest calls the real CRM (C360_CRM_API_URL) instead of the crm_api function."
   }
 
   assert {
-    condition     = length([for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s if s.Sid == "CallCrmApi"]) == 0
+    condition     = length([for s in jsondecode(module.functions["crm_ingest"].role_policy).Statement : s if s.Sid == "CallCrmApi"]) == 0
     error_message = "crm_ingest may not invoke crm_api when it calls a real CRM."
   }
 }
@@ -183,8 +183,8 @@ run "iam_is_least_privilege" {
 
   assert {
     condition = alltrue(flatten([
-      for p in concat(values(aws_iam_role_policy.lambda), [aws_iam_role_policy.glue], aws_iam_role_policy.scheduler) : [
-        for s in jsondecode(p.policy).Statement : [
+      for p in concat([for m in values(module.functions) : m.role_policy], [aws_iam_role_policy.glue.policy], aws_iam_role_policy.scheduler[*].policy) : [
+        for s in jsondecode(p).Statement : [
           for a in flatten([s.Action]) : a != "*" && !endswith(a, ":*")
         ]
       ]
@@ -194,52 +194,52 @@ run "iam_is_least_privilege" {
 
   assert {
     condition = alltrue(flatten([
-      for p in concat(values(aws_iam_role_policy.lambda), [aws_iam_role_policy.glue], aws_iam_role_policy.scheduler) : [
-        for s in jsondecode(p.policy).Statement : !contains(flatten([s.Resource]), "*") || endswith(s.Sid, "NoResourceLevel")
+      for p in concat([for m in values(module.functions) : m.role_policy], [aws_iam_role_policy.glue.policy], aws_iam_role_policy.scheduler[*].policy) : [
+        for s in jsondecode(p).Statement : !contains(flatten([s.Resource]), "*") || endswith(s.Sid, "NoResourceLevel")
       ]
     ]))
     error_message = "Resource \"*\" is allowed only in statements whose Sid says the API has no resource-level permissions."
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
+    condition = [for s in jsondecode(module.functions["crm_ingest"].role_policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
       "arn:aws:s3:::c360-test-raw/crm/customers/*",
       "arn:aws:s3:::c360-test-raw/_quarantine/crm/customers/*",
       "arn:aws:s3:::c360-test-raw/_checkpoints/crm_customers*",
-    ]] && [for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/crm_customers/*"]]
+    ]] && [for s in jsondecode(module.functions["crm_ingest"].role_policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/crm_customers/*"]]
     error_message = "crm_ingest may read, write and delete only its data, quarantine and checkpoint keys, and read/write its ledger."
   }
 
   assert {
-    condition = toset(one([for s in jsondecode(aws_iam_role_policy.lambda["crm_ingest"].policy).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListOwnRawKeys"])) == toset([
+    condition = toset(one([for s in jsondecode(module.functions["crm_ingest"].role_policy).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListOwnRawKeys"])) == toset([
       "crm/customers/*", "_quarantine/crm/customers/*", "_checkpoints/crm_customers*", "_ledger/crm_customers/*", "_erasure/key", "_erasure/requests/*",
     ])
     error_message = "crm_ingest lists exactly the keys it reads, so an absent checkpoint, manifest or erasure key is a 404 (not a 403)."
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.lambda["mainframe_export"].policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
+    condition = [for s in jsondecode(module.functions["mainframe_export"].role_policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
       "arn:aws:s3:::c360-test-raw/mainframe/cards/*",
       "arn:aws:s3:::c360-test-raw/_quarantine/mainframe/cards/*",
       "arn:aws:s3:::c360-test-raw/mainframe/loyalty/*",
       "arn:aws:s3:::c360-test-raw/_quarantine/mainframe/loyalty/*",
-    ]] && [for s in jsondecode(aws_iam_role_policy.lambda["mainframe_export"].policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/mainframe_cards/*", "arn:aws:s3:::c360-test-raw/_ledger/mainframe_loyalty/*"]]
+    ]] && [for s in jsondecode(module.functions["mainframe_export"].role_policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/mainframe_cards/*", "arn:aws:s3:::c360-test-raw/_ledger/mainframe_loyalty/*"]]
     error_message = "mainframe_export may land only the mainframe datasets (no checkpoints: drops dedupe by ledger)."
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.lambda["file_drop_ingest"].policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
+    condition = [for s in jsondecode(module.functions["file_drop_ingest"].role_policy).Statement : s.Resource if s.Sid == "ReadWriteDeleteOwnRawObjects"] == [[
       "arn:aws:s3:::c360-test-raw/call_center/contacts/*",
       "arn:aws:s3:::c360-test-raw/_quarantine/call_center/contacts/*",
       "arn:aws:s3:::c360-test-raw/clickstream/events/*",
       "arn:aws:s3:::c360-test-raw/_quarantine/clickstream/events/*",
-    ]] && [for s in jsondecode(aws_iam_role_policy.lambda["file_drop_ingest"].policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/call_center_contacts/*", "arn:aws:s3:::c360-test-raw/_ledger/clickstream_events/*"]]
+    ]] && [for s in jsondecode(module.functions["file_drop_ingest"].role_policy).Statement : s.Resource if s.Sid == "ReadWriteOwnLedger"] == [["arn:aws:s3:::c360-test-raw/_ledger/call_center_contacts/*", "arn:aws:s3:::c360-test-raw/_ledger/clickstream_events/*"]]
     error_message = "file_drop_ingest may land only clickstream_events and call_center_contacts."
   }
 
   assert {
     condition = alltrue([for f in ["crm_ingest", "mainframe_export", "file_drop_ingest"] :
-      [for s in jsondecode(aws_iam_role_policy.lambda[f].policy).Statement : s if s.Sid == "ReadErasureLedger"] == [{
+      [for s in jsondecode(module.functions[f].role_policy).Statement : s if s.Sid == "ReadErasureLedger"] == [{
         Sid      = "ReadErasureLedger", Effect = "Allow", Action = ["s3:GetObject"]
         Resource = ["arn:aws:s3:::c360-test-raw/_erasure/key", "arn:aws:s3:::c360-test-raw/_erasure/requests/*"]
       }]
@@ -248,12 +248,12 @@ run "iam_is_least_privilege" {
   }
 
   assert {
-    condition     = length([for s in jsondecode(aws_iam_role_policy.lambda["crm_api"].policy).Statement : s if can(regex("Raw|Erasure|Ledger", s.Sid))]) == 0
+    condition     = length([for s in jsondecode(module.functions["crm_api"].role_policy).Statement : s if can(regex("Raw|Erasure|Ledger", s.Sid))]) == 0
     error_message = "crm_api must not touch RAW."
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.lambda["crm_api"].policy).Statement : [s.Resource, try(s.Condition.StringLike["s3:prefix"], null)] if can(regex("SourceObjects", s.Sid))] == [
+    condition = [for s in jsondecode(module.functions["crm_api"].role_policy).Statement : [s.Resource, try(s.Condition.StringLike["s3:prefix"], null)] if can(regex("SourceObjects", s.Sid))] == [
       [["arn:aws:s3:::c360-test-sources/crm/customers/*"], null],
       ["arn:aws:s3:::c360-test-sources", ["crm/customers/*"]],
     ]
@@ -261,17 +261,17 @@ run "iam_is_least_privilege" {
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.lambda["file_drop_ingest"].policy).Statement : [s.Resource, try(s.Condition.StringLike["s3:prefix"], null)] if can(regex("SourceObjects", s.Sid))] == [
+    condition = [for s in jsondecode(module.functions["file_drop_ingest"].role_policy).Statement : [s.Resource, try(s.Condition.StringLike["s3:prefix"], null)] if can(regex("SourceObjects", s.Sid))] == [
       [["arn:aws:s3:::c360-test-sources/call_center/*", "arn:aws:s3:::c360-test-sources/clickstream/events/*"], null],
       ["arn:aws:s3:::c360-test-sources", ["call_center/*", "clickstream/events/*"]],
-    ] && [for s in jsondecode(aws_iam_role_policy.lambda["mainframe_export"].policy).Statement : s.Resource if s.Sid == "ReadSourceObjects"] == [["arn:aws:s3:::c360-test-sources/mainframe/*"]]
+    ] && [for s in jsondecode(module.functions["mainframe_export"].role_policy).Statement : s.Resource if s.Sid == "ReadSourceObjects"] == [["arn:aws:s3:::c360-test-sources/mainframe/*"]]
     error_message = "Each file-drop function may read only its own drop folders of C360_MAINFRAME_SOURCE_URI."
   }
 
   assert {
     condition = alltrue(flatten([
-      for p in values(aws_iam_role_policy.lambda) : [
-        for s in jsondecode(p.policy).Statement : !contains(flatten([s.Action]), "s3:PutObject") || alltrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::c360-test-raw/")])
+      for m in values(module.functions) : [
+        for s in jsondecode(m.role_policy).Statement : !contains(flatten([s.Action]), "s3:PutObject") || alltrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::c360-test-raw/")])
       ]
     ]))
     error_message = "No ingestion function may write outside RAW (the sources are read only)."

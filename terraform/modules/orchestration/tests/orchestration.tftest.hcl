@@ -94,8 +94,8 @@ run "role_is_least_privilege" {
 
   assert {
     condition = alltrue(flatten([
-      for p in [aws_iam_role_policy.this, aws_iam_role_policy.scheduler[0], aws_iam_role_policy.run_control] : [
-        for s in jsondecode(p.policy).Statement : [
+      for p in [aws_iam_role_policy.this.policy, aws_iam_role_policy.scheduler[0].policy, module.run_control.role_policy] : [
+        for s in jsondecode(p).Statement : [
           for a in flatten([s.Action]) : a != "*" && !endswith(a, ":*")
         ]
       ]
@@ -105,8 +105,8 @@ run "role_is_least_privilege" {
 
   assert {
     condition = alltrue(flatten([
-      for p in [aws_iam_role_policy.this, aws_iam_role_policy.scheduler[0], aws_iam_role_policy.run_control] : [
-        for s in jsondecode(p.policy).Statement : !contains(flatten([s.Resource]), "*") || endswith(s.Sid, "NoResourceLevel")
+      for p in [aws_iam_role_policy.this.policy, aws_iam_role_policy.scheduler[0].policy, module.run_control.role_policy] : [
+        for s in jsondecode(p).Statement : !contains(flatten([s.Resource]), "*") || endswith(s.Sid, "NoResourceLevel")
       ]
     ]))
     error_message = "Resource \"*\" only where the API has no resource-level permissions."
@@ -148,22 +148,22 @@ run "run_control_lambda_runs_the_published_zip_with_the_lock_settings" {
   command = plan
 
   assert {
-    condition     = aws_lambda_function.run_control.function_name == "c360-test-run-control"
+    condition     = module.run_control.function_name == "c360-test-run-control"
     error_message = "The function is <prefix>-run-control."
   }
 
   assert {
-    condition     = aws_lambda_function.run_control.handler == "handler.handler" && aws_lambda_function.run_control.runtime == "python3.11"
+    condition     = module.run_control.function_handler == "handler.handler" && module.run_control.function_runtime == "python3.11"
     error_message = "run_control runs lambdas/run_control/handler.py (handler.handler) on python3.11."
   }
 
   assert {
-    condition     = aws_lambda_function.run_control.s3_bucket == "c360-test-artifacts" && aws_lambda_function.run_control.s3_key == "lambdas/0.1.0+abc1234/run_control.zip"
+    condition     = module.run_control.function_s3_bucket == "c360-test-artifacts" && module.run_control.function_s3_key == "lambdas/0.1.0+abc1234/run_control.zip"
     error_message = "The code is the published zip lambdas/<version>/run_control.zip (artifact_layout)."
   }
 
   assert {
-    condition = aws_lambda_function.run_control.environment[0].variables == tomap({
+    condition = module.run_control.function_environment == tomap({
       C360_ENV               = "c360-test"
       C360_LOCKS_TABLE       = "c360-test-customer-profiles"
       C360_RUN_LEASE_SECONDS = "21600"
@@ -173,27 +173,27 @@ run "run_control_lambda_runs_the_published_zip_with_the_lock_settings" {
   }
 
   assert {
-    condition     = aws_lambda_function.run_control.memory_size == 256 && aws_lambda_function.run_control.timeout == 30 && aws_lambda_function.run_control.reserved_concurrent_executions == 5
+    condition     = module.run_control.function_memory_size == 256 && module.run_control.function_timeout == 30 && module.run_control.function_reserved_concurrent_executions == 5
     error_message = "Defaults: 256 MB, 30 s, reserved concurrency 5."
   }
 
   assert {
-    condition     = aws_lambda_function.run_control.kms_key_arn == var.kms_key_arn && one(aws_lambda_function.run_control.tracing_config).mode == "Active"
+    condition     = module.run_control.function_kms_key_arn == var.kms_key_arn && module.run_control.function_tracing_mode == "Active"
     error_message = "The environment is encrypted with the CMK and X-Ray tracing is on."
   }
 
   assert {
-    condition     = one(aws_lambda_function.run_control.logging_config).log_group == "/aws/lambda/c360-test-run-control" && one(aws_lambda_function.run_control.logging_config).log_format == "JSON"
+    condition     = module.run_control.function_logging_config.log_group == "/aws/lambda/c360-test-run-control" && module.run_control.function_logging_config.log_format == "JSON"
     error_message = "run_control logs JSON to its own log group."
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.run_control.name == "/aws/lambda/c360-test-run-control" && aws_cloudwatch_log_group.run_control.retention_in_days == 365 && aws_cloudwatch_log_group.run_control.kms_key_id == var.kms_key_arn
+    condition     = module.run_control.log_group_name == "/aws/lambda/c360-test-run-control" && module.run_control.log_group_retention_in_days == 365 && module.run_control.log_group_kms_key_id == var.kms_key_arn
     error_message = "The log group is CMK-encrypted with a retention."
   }
 
   assert {
-    condition     = aws_lambda_function.run_control.tags["artifact_version"] == "0.1.0+abc1234"
+    condition     = module.run_control.function_tags["artifact_version"] == "0.1.0+abc1234"
     error_message = "The function is tagged with the build it runs."
   }
 }
@@ -202,12 +202,12 @@ run "run_control_role_touches_only_its_environment_lock_items" {
   command = plan
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s.Sid] == ["WriteOwnLogs", "XRayWriteNoResourceLevel", "RunLockItemsOfThisEnvironmentOnly", "DecryptEnvironmentAndLockItems", "EncryptLockItemsThroughDynamoDB"]
+    condition     = [for s in jsondecode(module.run_control.role_policy).Statement : s.Sid] == ["WriteOwnLogs", "XRayWriteNoResourceLevel", "RunLockItemsOfThisEnvironmentOnly", "DecryptEnvironmentAndLockItems", "EncryptLockItemsThroughDynamoDB"]
     error_message = "run_control's role: its logs, X-Ray, the lock items, the CMK; nothing else."
   }
 
   assert {
-    condition = one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s if s.Sid == "RunLockItemsOfThisEnvironmentOnly"]) == {
+    condition = one([for s in jsondecode(module.run_control.role_policy).Statement : s if s.Sid == "RunLockItemsOfThisEnvironmentOnly"]) == {
       Sid       = "RunLockItemsOfThisEnvironmentOnly"
       Effect    = "Allow"
       Action    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]
@@ -218,12 +218,12 @@ run "run_control_role_touches_only_its_environment_lock_items" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s.Resource if s.Sid == "WriteOwnLogs"]) == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/c360-test-run-control:*"
+    condition     = one([for s in jsondecode(module.run_control.role_policy).Statement : s.Resource if s.Sid == "WriteOwnLogs"]) == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/c360-test-run-control:*"
     error_message = "run_control writes only to its own log group."
   }
 
   assert {
-    condition = one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s if s.Sid == "EncryptLockItemsThroughDynamoDB"]) == {
+    condition = one([for s in jsondecode(module.run_control.role_policy).Statement : s if s.Sid == "EncryptLockItemsThroughDynamoDB"]) == {
       Sid       = "EncryptLockItemsThroughDynamoDB"
       Effect    = "Allow"
       Action    = ["kms:Encrypt", "kms:GenerateDataKey"]
@@ -234,12 +234,12 @@ run "run_control_role_touches_only_its_environment_lock_items" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s if s.Sid == "DecryptEnvironmentAndLockItems"]).Action == ["kms:Decrypt"] && one([for s in jsondecode(aws_iam_role_policy.run_control.policy).Statement : s if s.Sid == "DecryptEnvironmentAndLockItems"]).Resource == var.kms_key_arn
+    condition     = one([for s in jsondecode(module.run_control.role_policy).Statement : s if s.Sid == "DecryptEnvironmentAndLockItems"]).Action == ["kms:Decrypt"] && one([for s in jsondecode(module.run_control.role_policy).Statement : s if s.Sid == "DecryptEnvironmentAndLockItems"]).Resource == var.kms_key_arn
     error_message = "kms:Decrypt on the lake CMK only."
   }
 
   assert {
-    condition     = jsondecode(aws_iam_role.run_control.assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" } && jsondecode(aws_iam_role.run_control.assume_role_policy).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "123456789012" } }
+    condition     = jsondecode(module.run_control.role_assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" } && jsondecode(module.run_control.role_assume_role_policy).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "123456789012" } }
     error_message = "Only Lambda of this account assumes run_control's role."
   }
 }
@@ -272,7 +272,7 @@ run "run_control_lease_and_log_level_are_configurable" {
   }
 
   assert {
-    condition     = aws_lambda_function.run_control.environment[0].variables["C360_RUN_LEASE_SECONDS"] == "3600" && aws_lambda_function.run_control.environment[0].variables["C360_LOG_LEVEL"] == "DEBUG"
+    condition     = module.run_control.function_environment["C360_RUN_LEASE_SECONDS"] == "3600" && module.run_control.function_environment["C360_LOG_LEVEL"] == "DEBUG"
     error_message = "run_lease_seconds and lambda_log_level reach C360_RUN_LEASE_SECONDS and C360_LOG_LEVEL."
   }
 }

@@ -54,7 +54,7 @@ run "profile_api_url_requires_iam_by_default" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.s3_key == "lambdas/0.1.0+abc1234/profile_api.zip" && aws_lambda_function.this.function_name == "c360-test-profile-api"
+    condition     = module.profile_api.function_s3_key == "lambdas/0.1.0+abc1234/profile_api.zip" && module.profile_api.function_name == "c360-test-profile-api"
     error_message = "The API runs lambdas/<version>/profile_api.zip as <prefix>-profile-api."
   }
 }
@@ -77,7 +77,7 @@ run "iam_is_read_only_on_the_table" {
 
   assert {
     condition = alltrue(flatten([
-      for s in jsondecode(aws_iam_role_policy.this.policy).Statement : [
+      for s in jsondecode(module.profile_api.role_policy).Statement : [
         for a in flatten([s.Action]) : a != "*" && !endswith(a, ":*")
       ]
     ]))
@@ -85,12 +85,12 @@ run "iam_is_read_only_on_the_table" {
   }
 
   assert {
-    condition     = toset(flatten([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Action if s.Sid == "ReadProfiles"])) == toset(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"])
+    condition     = toset(flatten([for s in jsondecode(module.profile_api.role_policy).Statement : s.Action if s.Sid == "ReadProfiles"])) == toset(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"])
     error_message = "The API may only read profiles: GetItem by id, Query a lookup partition, BatchGetItem the customers it names."
   }
 
   assert {
-    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : !contains(flatten([s.Resource]), "*") || endswith(s.Sid, "NoResourceLevel")])
+    condition     = alltrue([for s in jsondecode(module.profile_api.role_policy).Statement : !contains(flatten([s.Resource]), "*") || endswith(s.Sid, "NoResourceLevel")])
     error_message = "Resource \"*\" only where the API has no resource-level permissions."
   }
 }
