@@ -144,7 +144,8 @@ def run_cmd(
     logical_date: Annotated[str, typer.Option(help="Business date (YYYY-MM-DD).")] = "2026-11-25",
     schedule: Annotated[str, typer.Option(help="hourly, daily or weekly.")] = "daily",
     wait: Annotated[float, typer.Option(
-        min=0, help="Seconds to wait while another run of this date holds the lock.")] = 0,
+        min=0, help="Seconds to wait while another run of this environment (any date) or an "
+             "erasure holds the run lock.")] = 0,
 ) -> None:
     """Run the pipeline locally (engine from C360_ENGINE, lake at C360_LAKE_ROOT)."""
     with user_errors():
