@@ -369,12 +369,18 @@ class DynamoDBLock(Lock):
         return found
 
     def _try_acquire(self) -> LockInfo | None:
+        """Free, stale, or already ours: an item holding this object's token (a caller
+        that passed its own `token` and asks again, e.g. a retried Lambda call) is taken
+        again with a new lease. A random token never matches another holder's."""
         info = self._new_info(self.lease_seconds, now=self._now())
         try:
             self.client.put_item(
                 TableName=self.table, Item=self._item(info),
-                ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
-                ExpressionAttributeValues={":now": {"N": repr(self._now())}},
+                ConditionExpression="attribute_not_exists(pk) OR expires_at < :now "
+                                    "OR #t = :token",
+                ExpressionAttributeNames={"#t": "token"},
+                ExpressionAttributeValues={":now": {"N": repr(self._now())},
+                                           ":token": {"S": info.token}},
             )
         except self.client.exceptions.ConditionalCheckFailedException:
             return None

@@ -109,14 +109,7 @@ def start(event: Mapping[str, Any], environ: Mapping[str, str], client: Any,
     run_id = run_id_for(schedule, day)
     lock = _run_lock(client, environ, owner=f"{run_id} (execution {execution})",
                      token=execution, now=now)
-    holder = lock.holder()
-    if holder is not None and holder.token == execution and holder.expires_at >= now():
-        lock.info = holder  # this execution's own lock: a retried start
-        lock.refresh()
-        log.info("run lock already held by this execution",
-                 extra={"run_id": run_id, "lock": lock.name})
-    else:
-        lock.acquire(0.0, conflicts=is_erase_lock)
+    lock.acquire(0.0, conflicts=is_erase_lock)  # a retried start finds its own token
     return {"logical_date": day.isoformat(), "run_id": run_id, "lock_token": execution}
 
 
