@@ -123,6 +123,13 @@ START, CONTEXT, FINISH = "Start run", "Run context", "Finish run"
 RELEASE_AFTER_FAILURE = "Release run lock"
 SUCCEEDED, FAILED, NOT_STARTED = "Run succeeded", "Run failed", "Run not started"
 SKIPPED = "Skipped: another run holds the lock"
+RUN_FIELDS = ("logical_date", "run_id", "lock_token")
+"""What run_control's `start` returns, every step reads and `finish` is given back."""
+
+
+def _run_fields(source: str) -> dict[str, str]:
+    """The `RUN_FIELDS` as JsonPath parameters read from `source` (e.g. `$.run`)."""
+    return {f"{name}.$": f"{source}.{name}" for name in RUN_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -670,9 +677,7 @@ def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, 
                 "scheduled_time) and the run id <schedule>-<date>, as in the local runner; "
                 "takes the environment's run lock (c360.orchestration.run_control).",
         result_path="$.run",
-        result_selector={"logical_date.$": "$.Payload.logical_date",
-                         "run_id.$": "$.Payload.run_id",
-                         "lock_token.$": "$.Payload.lock_token"},
+        result_selector=_run_fields("$.Payload"),
         retry=[] if skip else [{"ErrorEquals": [LOCK_HELD],
                                 "IntervalSeconds": options.lock_wait_interval_seconds,
                                 "MaxAttempts": options.lock_wait_attempts, "BackoffRate": 1.0}],
@@ -687,13 +692,12 @@ def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, 
             "Comment": "What every step reads: the run's logical date and id, the lock token "
                        "Finish run gives back, `quote` (fills the SQL quotes of Athena "
                        "statement templates) and `execution` (names the run's Athena exports).",
-            "Parameters": {"logical_date.$": "$.run.logical_date", "run_id.$": "$.run.run_id",
-                           "lock_token.$": "$.run.lock_token", "quote": "'",
+            "Parameters": {**_run_fields("$.run"), "quote": "'",
                            "execution.$": "$$.Execution.Name"},
             "Next": first,
         },
     }
-    if schedule in SKIP_WHEN_LOCKED:
+    if skip:
         states[SKIPPED] = {"Type": "Succeed", "Comment": "Another run of the environment "
                            "holds the run lock: the next hourly run lands this hour's data."}
     return states
@@ -701,8 +705,7 @@ def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, 
 
 def _run_end_states(schedule: str, options: Options) -> dict[str, dict[str, Any]]:
     """The run lock given back after the last stage, and after any failure."""
-    run = {"logical_date.$": "$.logical_date", "run_id.$": "$.run_id",
-           "lock_token.$": "$.lock_token"}
+    run = _run_fields("$")
     finish = _run_control("finish", options, {"outcome": "succeeded", "run": run}, SUCCEEDED,
                           catch=[{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
                                   "Next": f"RecordFailure: {FINISH}"}])
