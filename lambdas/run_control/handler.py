@@ -3,7 +3,8 @@
 Package code: `c360.orchestration.run_control` (the logical date of a scheduled
 execution, the environment's run lock taken and given back).
 Event: {"action": "start", "schedule": "daily", "input": <execution input>,
-"execution": "<execution name>"} or {"action": "finish", "run": {...}, "execution": ...}.
+"execution": "<execution name>"}, {"action": "renew", "run": {...}, "stage": "<next stage>",
+"execution": ...} (between stages) or {"action": "finish", "run": {...}, "execution": ...}.
 """
 
 import os

@@ -18,7 +18,8 @@ does both.
 - `DynamoDBLock` (AWS): one item per lock in a DynamoDB table, taken with a
   conditional `PutItem` (`attribute_not_exists(pk) OR expires_at < :now`). The
   holder cannot be probed across hosts, so the item carries a lease
-  (`expires_at`); `refresh()` extends it, and a lease that ran out is stale.
+  (`expires_at`); `refresh()` (or `renew_token` from another process of the same
+  holder) extends it, and a lease that ran out is stale.
 
 Both release only a lock they hold (an owner token is compared), so a late
 `release()` never frees a successor's lock.
@@ -36,7 +37,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -390,17 +391,35 @@ class DynamoDBLock(Lock):
         """Extend the lease of the lock this object holds (call between long steps)."""
         if self.info is None:
             raise RuntimeError(f"lock {self.name} is not held by this object")
-        renewed = LockInfo(**{**asdict(self.info), "expires_at": self._now() + self.lease_seconds})
+        renewed = self.renew_token(self.info.token)
+        if renewed is None:
+            raise LockHeld(self.name, self.holder(), 0.0)
+        self.info = renewed
+
+    def renew_token(self, token: str) -> LockInfo | None:
+        """Extend the lease of the lock item `token` owns, from now (a later call, e.g.
+        the run_control Lambda between two stages of the run that took it); None when
+        `token` no longer owns it (its lease ran out and another holder took it).
+
+        A lease that ran out while nobody took the lock is renewed: nothing ran beside
+        its holder in the meantime.
+        """
+        item = self.client.get_item(TableName=self.table, Key=self.key,
+                                    ConsistentRead=True).get("Item")
+        if not item or item["token"]["S"] != token:
+            return None
+        held = LockInfo.from_json(item["holder"]["S"])
+        renewed = replace(held, expires_at=self._now() + self.lease_seconds)
         try:
             self.client.put_item(
                 TableName=self.table, Item=self._item(renewed),
                 ConditionExpression="#t = :token",
                 ExpressionAttributeNames={"#t": "token"},
-                ExpressionAttributeValues={":token": {"S": self.info.token}},
+                ExpressionAttributeValues={":token": {"S": token}},
             )
         except self.client.exceptions.ConditionalCheckFailedException:
-            raise LockHeld(self.name, self.holder(), 0.0) from None
-        self.info = renewed
+            return None  # taken over between the read and the write
+        return renewed
 
     def _release(self, info: LockInfo) -> None:
         self.release_token(info.token)

@@ -15,10 +15,12 @@ test puts the UNLOAD's output where Athena would write it (`aws.put_profile_expo
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import time
 import uuid
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,8 +29,9 @@ import pytest
 from harness import ACCOUNT_ID, Emulator
 
 from c360.ingest.steps import ingest_steps
-from c360.locking import DynamoDBLock, lock_name
+from c360.locking import DynamoDBLock, LockInfo, lock_name
 from c360.orchestration import asl
+from c360.pipeline.definition import ALL, Step
 from c360.serving.steps import serving_steps
 
 from .aws import (
@@ -356,3 +359,122 @@ def test_a_python_shell_job_given_the_shared_wheel_fails_as_pip_on_python_3_9_wo
     assert run["ErrorMessage"] == (
         f"{artifacts.wheel.name}: requires a different Python: 3.9 not in '<3.12,>=3.11' "
         "(pip on Glue's Python shell refuses it)")
+
+
+LOCK_PROBE = """
+import json, os, time
+import boto3
+
+def handler(event, context):
+    db, table = boto3.client("dynamodb"), os.environ["TABLE"]
+    key = {"pk": {"S": os.environ["LOCK_PK"]}, "sk": {"S": "run"}}
+    lock = db.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+    db.put_item(TableName=table, Item={"pk": {"S": "PROBE#" + event["run_id"]},
+                                       "sk": {"S": event["step"]}, "token": lock["token"],
+                                       "expires_at": lock["expires_at"]})
+    if event.get("mode") == "steal":  # another run taking the lock after a lease ran out
+        db.put_item(TableName=table, Item={**key, "token": {"S": "thief"},
+                                           "holder": {"S": os.environ["THIEF"]},
+                                           "expires_at": {"N": repr(time.time() + 600)}})
+    return {}
+"""
+"""A test Lambda run as a pipeline step: it records the run lock item as it finds it
+(`PROBE#<run id>` / `<step>`) and, told `mode: steal`, replaces it with another holder's."""
+
+
+def _lock_probe_zip() -> bytes:
+    sink = io.BytesIO()
+    with zipfile.ZipFile(sink, "w") as archive:
+        archive.writestr("handler.py", LOCK_PROBE)
+    return sink.getvalue()
+
+
+def _probe_step(name: str, inputs: tuple[str, ...] = (), mode: str = "read") -> Step:
+    return Step(name=name, kind="lambda", input_tables=inputs, outputs=(name,), schedules=ALL,
+                run=lambda ctx: None, resource="lock_probe", arguments=(("--mode", mode),))
+
+
+@pytest.fixture(scope="module")
+def lock_probe(emulator: Emulator, stack: Stack) -> tuple[str, LockInfo]:
+    """The probe Lambda's ARN and the holder it writes when it steals the lock."""
+    thief = LockInfo(name=lock_name(stack.name), token="thief", pid=4242,
+                     hostname="elsewhere", started_at="2026-11-26T04:00:00+00:00",
+                     owner="hourly-2026-11-26 (execution thief)")
+    arn = deploy_lambda(emulator, f"{stack.name}-lock-probe", _lock_probe_zip(),
+                        {"TABLE": stack.table, "LOCK_PK": f"LOCK#{stack.name}",
+                         "THIEF": thief.to_json()})
+    return arn, thief
+
+
+def _probed(emulator: Emulator, stack: Stack, run_id: str) -> dict[str, dict[str, Any]]:
+    return {i["sk"]["S"]: i for i in all_items(emulator, stack.table)
+            if i["pk"]["S"] == f"PROBE#{run_id}"}
+
+
+def test_the_run_lock_lease_is_renewed_between_stages(
+        emulator: Emulator, stack: Stack, lock_probe: tuple[str, LockInfo]) -> None:
+    steps = [_probe_step("stage_one"), _probe_step("stage_two", inputs=("stage_one",))]
+    definition = asl.state_machine(steps, "daily", replace(
+        FAST, placeholders={"lambda_lock_probe_arn": "the test's lock probe"}))
+    machine = create_state_machine(emulator, f"{stack.name}-renew", definition,
+                                   {**stack.values, "lambda_lock_probe_arn": lock_probe[0]})
+    execution = f"renew-{uuid.uuid4().hex[:8]}"
+
+    done = run_execution(emulator, machine, execution, {"logical_date": "2026-11-20"})
+
+    assert done["status"] == "SUCCEEDED", done.get("cause")
+    assert entered_states(emulator, done["executionArn"]) == [
+        "Start run", "Run context", "stage_one", "Renew run lock before stage_two",
+        "stage_two", "Finish run", "Run succeeded"]
+    seen = _probed(emulator, stack, "daily-2026-11-20")
+    assert seen["stage_one"]["token"] == seen["stage_two"]["token"] == {"S": execution}
+    # run_control took the lock with a 600 s lease, and renewed it from a later "now"
+    assert float(seen["stage_two"]["expires_at"]["N"]) > float(
+        seen["stage_one"]["expires_at"]["N"])
+    assert stack.run_lock(emulator).holder() is None
+
+
+def test_a_run_whose_lock_another_run_took_stops_before_its_next_stage(
+        emulator: Emulator, stack: Stack, lock_probe: tuple[str, LockInfo]) -> None:
+    steps = [_probe_step("stage_one", mode="steal"),
+             _probe_step("stage_two", inputs=("stage_one",))]
+    definition = asl.state_machine(steps, "daily", replace(
+        FAST, placeholders={"lambda_lock_probe_arn": "the test's lock probe"}))
+    machine = create_state_machine(emulator, f"{stack.name}-lost", definition,
+                                   {**stack.values, "lambda_lock_probe_arn": lock_probe[0]})
+    _alerts(emulator, stack)
+    try:
+        done = run_execution(emulator, machine, f"lost-{uuid.uuid4().hex[:8]}",
+                             {"logical_date": "2026-11-21"})
+
+        assert done["status"] == "FAILED"
+        assert entered_states(emulator, done["executionArn"]) == [
+            "Start run", "Run context", "stage_one", "Renew run lock before stage_two",
+            "RecordFailure: Renew run lock", "Release run lock", "Run failed"]
+        assert "no longer holds lock " + lock_name(stack.name) + " before stage_two" in (
+            done["cause"])
+        assert stack.run_lock(emulator).holder() == lock_probe[1]  # the other run keeps it
+        (alert,) = _alerts(emulator, stack)
+        assert alert["MessageAttributes"]["step"]["Value"] == "Renew run lock"
+        assert json.loads(alert["Message"])["failure"]["Error"] == "RunLockLost"
+    finally:
+        emulator.client("dynamodb").delete_item(
+            TableName=stack.table, Key={"pk": {"S": f"LOCK#{stack.name}"}, "sk": {"S": "run"}})
+
+
+def test_the_emr_job_timeout_placeholder_renders_to_the_number_the_api_takes(
+        emulator: Emulator, stack: Stack) -> None:
+    generated = asl.state_machine(
+        [Step(name="dim_a", kind="emr_spark", input_tables=(), outputs=("dim_a",),
+              schedules=ALL, run=lambda ctx: None, resource="run_model")], "daily")
+    expression = generated["States"]["dim_a"]["Parameters"]["ExecutionTimeoutMinutes.$"]
+    # The same expression in a Pass state: what the EMR task would send as the parameter.
+    probe = {"StartAt": "timeout", "States": {"timeout": {
+        "Type": "Pass", "Parameters": {"ExecutionTimeoutMinutes.$": expression}, "End": True}}}
+    machine = create_state_machine(emulator, f"{stack.name}-timeout", probe,
+                                   {"job_timeout_minutes": "90"})
+
+    done = run_execution(emulator, machine, f"timeout-{uuid.uuid4().hex[:8]}", {})
+
+    assert done["status"] == "SUCCEEDED", done.get("cause")
+    assert json.loads(done["output"]) == {"ExecutionTimeoutMinutes": 90}

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from c360.locking import DynamoDBLock, LockHeld, erase_lock, erase_lock_name, lock_name
-from c360.orchestration.run_control import RunControlError, handle, logical_date_for
+from c360.orchestration.run_control import (
+    RunControlError,
+    RunLockLost,
+    handle,
+    logical_date_for,
+    renew,
+    start,
+)
 
 ENV = {"C360_ENV": "c360-dev", "C360_RUN_LEASE_SECONDS": "3600"}
 
@@ -43,7 +51,8 @@ def test_an_input_without_a_usable_date_is_refused_saying_why(
 
 
 def test_an_unknown_action_or_schedule_is_refused() -> None:
-    with pytest.raises(RunControlError, match="action must be start or finish, got 'begin'"):
+    with pytest.raises(RunControlError,
+                       match="action must be one of start, renew, finish, got 'begin'"):
         handle({"action": "begin"}, ENV, client=object())
     with pytest.raises(RunControlError, match="schedule must be one of hourly, daily, weekly"):
         handle({"action": "start", "schedule": "monthly", "execution": "x"}, ENV,
@@ -120,3 +129,49 @@ class TestTheRunLockInDynamoDB:
                         "input": {"logical_date": "2026-11-25"}}, env, client)
         # refused, its own item was taken back: nothing is left that would block the next run
         assert DynamoDBLock(client, env["C360_LOCKS_TABLE"], lock_name("c360-dev")).holder() is None
+
+    def test_renew_extends_the_lease_from_now_and_keeps_the_holder(self, table) -> None:  # noqa: ANN001
+        client, env = table
+        run = start({"action": "start", "schedule": "daily", "execution": "exec-r",
+                     "input": {"logical_date": "2026-11-25"}}, env, client,
+                    now=lambda: 1_000_000.0)
+        before = DynamoDBLock(client, env["C360_LOCKS_TABLE"], lock_name("c360-dev")).holder()
+
+        renewed = renew({"action": "renew", "run": run, "stage": "Stage 3 of 9",
+                         "execution": "exec-r"}, env, client, now=lambda: 1_003_000.0)
+
+        assert renewed == {"run_id": "daily-2026-11-25", "expires_at": 1_006_600.0}
+        after = DynamoDBLock(client, env["C360_LOCKS_TABLE"], lock_name("c360-dev")).holder()
+        assert before is not None and before.expires_at == 1_003_600.0
+        assert after == replace(before, expires_at=1_006_600.0)
+
+    def test_renew_of_a_lease_that_ran_out_while_nobody_took_the_lock_keeps_it(
+            self, table) -> None:  # noqa: ANN001
+        client, env = table
+        run = start({"action": "start", "schedule": "daily", "execution": "exec-slow",
+                     "input": {"logical_date": "2026-11-25"}}, env, client,
+                    now=lambda: 1_000_000.0)
+        late = renew({"action": "renew", "run": run, "execution": "exec-slow"}, env, client,
+                     now=lambda: 1_005_000.0)  # 1,400 s past the lease's end
+        assert late["expires_at"] == 1_008_600.0
+
+    def test_renew_after_another_run_took_the_lock_stops_the_run_naming_the_holder(
+            self, table) -> None:  # noqa: ANN001
+        client, env = table
+        run = start({"action": "start", "schedule": "daily", "execution": "exec-old",
+                     "input": {"logical_date": "2026-11-25"}}, env, client,
+                    now=lambda: 1_000_000.0)
+        start({"action": "start", "schedule": "hourly", "execution": "exec-new",
+               "input": {"logical_date": "2026-11-26"}}, env, client,
+              now=lambda: 1_004_000.0)  # the old run's lease ended at 1,003,600
+        successor = DynamoDBLock(client, env["C360_LOCKS_TABLE"], lock_name("c360-dev")).holder()
+
+        with pytest.raises(RunLockLost, match=(
+                r"run daily-2026-11-25 \(execution exec-old\) no longer holds lock "
+                r"c360-dev/run before Stage 2 of 4: its lease \(3600 s, "
+                r"C360_RUN_LEASE_SECONDS\) ran out and the lock is now held by "
+                r"hourly-2026-11-26 \(execution exec-new\)")):
+            handle({"action": "renew", "run": run, "stage": "Stage 2 of 4",
+                    "execution": "exec-old"}, env, client)
+        assert DynamoDBLock(client, env["C360_LOCKS_TABLE"],
+                            lock_name("c360-dev")).holder() == successor  # untouched

@@ -90,6 +90,33 @@ def test_a_run_starts_by_taking_the_run_lock_and_ends_by_giving_it_back(
         assert (states[name]["ResultPath"], states[name]["Next"]) == (None, nxt)
 
 
+def test_the_run_lock_lease_is_renewed_before_every_stage_after_the_first() -> None:
+    states = asl.state_machine([step("raw_a"), step("raw_b"), step("stg_a", inputs=("raw_a",)),
+                                step("int_ab", inputs=("stg_a", "raw_b"))], "daily")["States"]
+    assert [(n, states[n]["Next"]) for n in ("Run context", "Stage 1 of 3",
+                                             "Renew run lock before stg_a", "stg_a",
+                                             "Renew run lock before int_ab", "int_ab")] == [
+        ("Run context", "Stage 1 of 3"), ("Stage 1 of 3", "Renew run lock before stg_a"),
+        ("Renew run lock before stg_a", "stg_a"), ("stg_a", "Renew run lock before int_ab"),
+        ("Renew run lock before int_ab", "int_ab"), ("int_ab", "Finish run")]
+    renew = states["Renew run lock before int_ab"]
+    assert renew["Parameters"] == {
+        "FunctionName": "${lambda_run_control_arn}",
+        "Payload": {"action": "renew", "stage": "int_ab",
+                    "run": {"logical_date.$": "$.logical_date", "run_id.$": "$.run_id",
+                            "lock_token.$": "$.lock_token"},
+                    "execution.$": "$$.Execution.Name"}}
+    assert renew["ResultPath"] is None  # the run context passes on unchanged
+    assert renew["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
+                               "Next": "RecordFailure: Renew run lock"}]
+    assert states["RecordFailure: Renew run lock"]["Next"] == "Release run lock"
+
+
+def test_a_run_of_one_stage_renews_nothing() -> None:
+    states = asl.state_machine([step("raw_a"), step("raw_b")], "hourly")["States"]
+    assert not [n for n in states if n.startswith("Renew") or "Renew" in n]
+
+
 def test_a_daily_run_waits_for_the_lock_and_an_hourly_run_skips_its_hour(
         generated: dict[str, str]) -> None:
     daily = json.loads(generated["daily.asl.json"])["States"]["Start run"]
@@ -133,7 +160,7 @@ def test_a_stage_of_several_steps_is_a_parallel_state_with_one_branch_each() -> 
     definition = asl.state_machine([step("raw_a"), step("raw_b"), step("stg_a", inputs=("raw_a",))],
                                    "daily")
     stage = definition["States"]["Stage 1 of 2"]
-    assert stage["Type"] == "Parallel" and stage["Next"] == "stg_a"
+    assert stage["Type"] == "Parallel" and stage["Next"] == "Renew run lock before stg_a"
     assert [b["StartAt"] for b in stage["Branches"]] == ["raw_a", "raw_b"]
     assert definition["States"]["stg_a"]["Next"] == "Finish run"
 
@@ -217,6 +244,13 @@ def test_emr_spark_steps_let_driver_and_executors_jit_compile_huge_generated_met
         "spark.driver.extraJavaOptions=-XX:-DontCompileHugeMethods",
         "spark.executor.extraJavaOptions=-XX:-DontCompileHugeMethods",
     ]
+
+
+@pytest.mark.parametrize("kind", ["emr_spark", "emr_hive"])
+def test_every_emr_job_run_is_bounded_by_the_job_timeout(kind: str) -> None:
+    states = asl.state_machine([step("dim_a", kind=kind, resource="dim_a")], "daily")["States"]
+    assert states["dim_a"]["Parameters"]["ExecutionTimeoutMinutes.$"] == (
+        "States.StringToJson('${job_timeout_minutes}')")
 
 
 def test_an_emr_spark_step_is_told_where_each_layer_of_the_lake_is() -> None:

@@ -36,8 +36,10 @@ hand) or derives it from EventBridge Scheduler's `{"scheduled_time": ...}`, name
 the run `<schedule>-<date>`, and takes the environment's run lock. While another
 run or an erasure holds it, an hourly run ends in `Skipped: another run holds the
 lock` (the next hour lands its data), a daily or weekly one waits
-(`Options.lock_wait_*`). `Finish run` gives the lock back after the last stage,
-`Release run lock` after a failure.
+(`Options.lock_wait_*`). Before each later stage `Renew run lock before <stage>`
+extends the lock's lease from now (a run whose lease ran out and whose lock another
+run took stops there, `RunLockLost`). `Finish run` gives the lock back after the
+last stage, `Release run lock` after a failure.
 
 Names and ARNs are Terraform `templatefile()` placeholders (`${...}`, listed in
 `PLACEHOLDERS`).
@@ -102,6 +104,8 @@ PLACEHOLDERS: dict[str, str] = {
     "artifacts_bucket": "artifacts bucket name (jobs/<version>/..., wheel/<version>/...)",
     "artifact_version": "artifact version deployed (package version + git sha)",
     "package_version": "c360 package version (names the wheel c360-<v>-py3-none-any.whl)",
+    "job_timeout_minutes": "longest a job may run, in minutes: each EMR Serverless job run's "
+                           "ExecutionTimeoutMinutes (the Glue jobs carry the same timeout)",
 }
 """Every `${name}` the generated definitions use → what Terraform must pass for it."""
 
@@ -120,6 +124,8 @@ SKIP_WHEN_LOCKED: frozenset[str] = frozenset({"hourly"})
 """Schedules that skip their run while another holds the lock (the next hourly run lands
 what this one would have); the others wait (`Options.lock_wait_*`)."""
 START, CONTEXT, FINISH = "Start run", "Run context", "Finish run"
+RENEW = "Renew run lock"
+"""States `Renew run lock before <stage>` extend the lock's lease between two stages."""
 RELEASE_AFTER_FAILURE = "Release run lock"
 SUCCEEDED, FAILED, NOT_STARTED = "Run succeeded", "Run failed", "Run not started"
 SKIPPED = "Skipped: another run holds the lock"
@@ -381,6 +387,9 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
         "Name.$": f"States.Format('{step.name}-{{}}', $.run_id)",
         "ClientToken.$": "States.UUID()",
         "JobDriver": driver,
+        # Bounded like the Glue jobs, so a stage cannot outlast the run lock's lease
+        # (EMR Serverless would let a job run 12 hours); a number, from the placeholder.
+        "ExecutionTimeoutMinutes.$": f"States.StringToJson('{placeholder('job_timeout_minutes')}')",
     }
     if step.kind == "emr_hive":
         run["ConfigurationOverrides"] = {"ApplicationConfiguration": [HIVE_SITE]}
@@ -609,8 +618,13 @@ def state_machine(steps: Iterable[Step], schedule: Schedule | str,
     names = [f"Stage {i + 1} of {len(grouped)}" if len(g) > 1 else g[0].name
              for i, g in enumerate(grouped)]
     states = _run_start_states(schedule, options, names[0])
+    for following in names[1:]:
+        states[_renew_name(following)] = _renew(following, options)
+    if len(names) > 1:
+        states[f"RecordFailure: {RENEW}"] = _record_failure(RENEW, schedule, options,
+                                                            RELEASE_AFTER_FAILURE)
     for i, group in enumerate(grouped):
-        nxt = names[i + 1] if i + 1 < len(grouped) else FINISH
+        nxt = _renew_name(names[i + 1]) if i + 1 < len(grouped) else FINISH
         if len(group) == 1:
             states.update(step_states(group[0], schedule, options, nxt, RELEASE_AFTER_FAILURE))
             continue
@@ -661,6 +675,22 @@ def _run_control(action: str, options: Options, parameters: dict[str, Any], nxt:
                   "Retry": [*(retry or []), *_retry(LAMBDA_RETRY_ERRORS, options)],
                   "Catch": catch, "Next": nxt})
     return state
+
+
+def _renew_name(stage: str) -> str:
+    return f"{RENEW} before {stage}"
+
+
+def _renew(stage: str, options: Options) -> dict[str, Any]:
+    """Extend the run lock's lease from now, before `stage`: the lease then has to
+    outlast one stage, not the whole run. A run whose lease ran out and whose lock
+    another run took (`RunLockLost`) stops here, as does one whose renewal fails."""
+    return _run_control(
+        "renew", options, {"run": _run_fields("$"), "stage": stage}, stage,
+        comment="Extends the run lock's lease from now (c360.orchestration.run_control); "
+                "RunLockLost if its lease ran out and another run took the lock.",
+        catch=[{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
+                "Next": f"RecordFailure: {RENEW}"}])
 
 
 def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, dict[str, Any]]:

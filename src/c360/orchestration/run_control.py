@@ -19,6 +19,10 @@ with `finish`, so a deployed run behaves like a local `c360 run`:
   redrive) finds the lock already its own. `finish` deletes the item if the token still
   owns it, after success and after failure alike; an execution stopped from outside
   leaves it to its lease (`C360_RUN_LEASE_SECONDS`).
+- **The lease is renewed between stages.** `renew` (a state before every stage after
+  the first) extends the lease from now, so the lease has to outlast the longest
+  stage, not the whole run. If the lease ran out and another run took the lock,
+  `renew` raises `RunLockLost` and the run stops there instead of writing beside it.
 
 Configuration (the Lambda's environment): `C360_ENV` (the lock's environment),
 `C360_LOCKS_TABLE` (the DynamoDB table holding lock items), `C360_RUN_LEASE_SECONDS`.
@@ -44,6 +48,11 @@ DEFAULT_LEASE_SECONDS = 6 * 3600
 
 class RunControlError(ValueError):
     """The event cannot start or finish a run; the message says which field is wrong."""
+
+
+class RunLockLost(RuntimeError):
+    """The run no longer holds the run lock (its lease ran out and another run took it):
+    the run must stop writing. The Lambda's error type, which the state machine catches."""
 
 
 def logical_date_for(schedule: Schedule, execution_input: Mapping[str, Any]) -> date:
@@ -125,16 +134,40 @@ def finish(event: Mapping[str, Any], environ: Mapping[str, str], client: Any) ->
     return {"run_id": run.get("run_id"), "outcome": outcome, "released": released}
 
 
+def renew(event: Mapping[str, Any], environ: Mapping[str, str], client: Any,
+          now: Callable[[], float] = time.time) -> dict[str, Any]:
+    """Extend the run lock's lease from now; `RunLockLost` when this run lost it."""
+    run = _required(event, "run")
+    token = str(_required(run, "lock_token"))
+    lock = _run_lock(client, environ, now=now)
+    renewed = lock.renew_token(token)
+    if renewed is None:
+        holder = lock.holder()
+        held_by = f"held by {holder.describe()}" if holder else "free"
+        raise RunLockLost(
+            f"run {run.get('run_id')} (execution {token}) no longer holds lock {lock.name} "
+            f"before {event.get('stage') or 'its next stage'}: its lease "
+            f"({lock.lease_seconds:.0f} s, C360_RUN_LEASE_SECONDS) ran out and the lock is "
+            f"now {held_by}. The run stops so that two runs never write together; raise the "
+            "lease above the longest stage.")
+    return {"run_id": run.get("run_id"), "expires_at": renewed.expires_at}
+
+
+ACTIONS = ("start", "renew", "finish")
+
+
 def handle(event: Mapping[str, Any], environ: Mapping[str, str], client: Any = None
            ) -> dict[str, Any]:
-    """The Lambda's entry: `{"action": "start" | "finish", ...}`."""
+    """The Lambda's entry: `{"action": "start" | "renew" | "finish", ...}`."""
     action = event.get("action")
-    if action not in ("start", "finish"):
-        raise RunControlError(f"action must be start or finish, got {action!r}")
+    if action not in ACTIONS:
+        raise RunControlError(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
     if client is None:
         import boto3
 
         client = boto3.client("dynamodb")
     if action == "start":
         return start(event, environ, client)
+    if action == "renew":
+        return renew(event, environ, client)
     return finish(event, environ, client)

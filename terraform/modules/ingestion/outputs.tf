@@ -52,3 +52,8 @@ output "dataset_raw_paths" {
   description = "Map of every dataset this module lands (Lambdas and the extract job) to its RAW path (must equal raw.path in contracts/<dataset>.yaml)."
   value       = { for d, s in local.datasets : d => s.raw_path }
 }
+
+output "glue_job_timeout_minutes" {
+  description = "Timeout of the extract_core_banking job, in minutes."
+  value       = aws_glue_job.this.timeout
+}

@@ -17,11 +17,13 @@ locals {
   }
   alerts_topic_name = "${var.prefix}-pipeline-alerts"
   alerts_topic_arn  = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.alerts_topic_name}"
-  # The module owns the alerts topic and the run_control Lambda (run_control.tf),
-  # so it provides those placeholders itself.
+  # The module owns the alerts topic, the run_control Lambda (run_control.tf) and
+  # the job timeout its run lock's lease is checked against, so it provides those
+  # placeholders itself.
   substitutions = merge(var.substitutions, {
     alerts_topic_arn       = local.alerts_topic_arn
     lambda_run_control_arn = local.run_control_function_arn
+    job_timeout_minutes    = tostring(var.job_timeout_minutes)
   })
   # What the state machines invoke: the given functions and run_control (every
   # definition opens and closes its run with it).

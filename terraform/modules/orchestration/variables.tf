@@ -178,13 +178,29 @@ variable "locks_table_arn" {
 }
 
 variable "run_lease_seconds" {
-  description = "Lease of the run lock (C360_RUN_LEASE_SECONDS): an execution stopped without releasing it (stopped by hand, timed out) blocks the next runs of the environment until the lease runs out. Longer than the longest run."
+  description = "Lease of the run lock (C360_RUN_LEASE_SECONDS). run_control takes it at a run's start and renews it from then before every later stage, so it must outlast the longest stage (a step's Athena exports and its job), not the whole run; at least twice job_timeout_minutes. An execution stopped without releasing it (stopped by hand, timed out) blocks the next runs of the environment until the lease runs out."
   type        = number
   default     = 21600
 
   validation {
     condition     = var.run_lease_seconds >= 900 && var.run_lease_seconds <= 86400 && floor(var.run_lease_seconds) == var.run_lease_seconds
     error_message = "run_lease_seconds must be a whole number of seconds between 900 (15 minutes) and 86400 (24 hours)."
+  }
+
+  validation {
+    condition     = var.run_lease_seconds >= 2 * 60 * var.job_timeout_minutes
+    error_message = "run_lease_seconds must be at least twice job_timeout_minutes (in seconds): a stage runs a job for up to job_timeout_minutes after its Athena exports, and a lease that ran out mid-stage would let the next run start beside it."
+  }
+}
+
+variable "job_timeout_minutes" {
+  description = "Longest a job may run, in minutes: each EMR Serverless job run's ExecutionTimeoutMinutes (the ASL placeholder `job_timeout_minutes`). Give the Glue jobs the same timeout (processing `job_timeout_minutes`, ingestion `glue_timeout_minutes`), as the stack does."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.job_timeout_minutes >= 1 && var.job_timeout_minutes <= 2880 && floor(var.job_timeout_minutes) == var.job_timeout_minutes
+    error_message = "job_timeout_minutes must be a whole number of minutes between 1 and 2880."
   }
 }
 

@@ -82,3 +82,8 @@ output "glue_default_arguments" {
   description = "Map of Glue job (conform, load_profiles, sandbox_export) to its default arguments."
   value       = merge({ conform = aws_glue_job.conform.default_arguments }, { for k, j in aws_glue_job.python_shell : k => j.default_arguments })
 }
+
+output "glue_job_timeouts" {
+  description = "Map of Glue job (conform, load_profiles, sandbox_export) to its timeout in minutes."
+  value       = merge({ conform = aws_glue_job.conform.timeout }, { for k, j in aws_glue_job.python_shell : k => j.timeout })
+}

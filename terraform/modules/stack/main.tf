@@ -127,6 +127,7 @@ module "ingestion" {
   crm_data_uri         = coalesce(var.crm_data_uri, "s3://${module.lake_storage.bucket_names["sources"]}/crm/customers/")
   crm_api_faults       = var.crm_api_faults
   crm_api_url          = var.crm_api_url
+  glue_timeout_minutes = var.job_timeout_minutes
   glue_connection_network = var.network == null ? null : {
     subnet_id          = var.network.private_subnet_ids[0]
     security_group_ids = [aws_security_group.glue[0].id]
@@ -162,6 +163,7 @@ module "processing" {
   enable_emr_serverless = var.enable_emr_serverless
   enable_athena         = var.enable_athena
   force_destroy         = var.force_destroy
+  job_timeout_minutes   = var.job_timeout_minutes
 
   secret_recovery_window_days = var.secret_recovery_window_days
   emr_network = var.network == null ? null : {
@@ -177,8 +179,9 @@ locals {
 
   # Every `${name}` an ASL file in stepfunctions/ may use. The first block is
   # the contract with the generator (c360.orchestration.asl.PLACEHOLDERS);
-  # `alerts_topic_arn` and `lambda_run_control_arn` are added by the
-  # orchestration module, which owns the topic and the run_control Lambda.
+  # `alerts_topic_arn`, `lambda_run_control_arn` and `job_timeout_minutes` are
+  # added by the orchestration module, which owns the topic, the run_control
+  # Lambda and the job timeout its run lock's lease is checked against.
   # Disabled services render as "" so definitions still render.
   asl_substitutions = {
     lambda_crm_ingest_arn         = module.ingestion.lambda_function_arns["crm_ingest"]
@@ -231,11 +234,12 @@ module "orchestration" {
   log_retention_days = var.log_retention_days
   # run_control: its zip, and the run lock in the profiles table (pk = LOCK#<prefix>,
   # beside the profiles; c360.locking.DynamoDBLock, as the erasure's lock).
-  artifacts_bucket  = local.buckets["artifacts"]
-  artifact_version  = var.artifact_version
-  locks_table_name  = module.serving.table_name
-  locks_table_arn   = module.serving.table_arn
-  run_lease_seconds = var.run_lease_seconds
+  artifacts_bucket    = local.buckets["artifacts"]
+  artifact_version    = var.artifact_version
+  locks_table_name    = module.serving.table_name
+  locks_table_arn     = module.serving.table_arn
+  run_lease_seconds   = var.run_lease_seconds
+  job_timeout_minutes = var.job_timeout_minutes
   lambda_function_arns = concat(
     values(module.ingestion.lambda_function_arns),
     [module.serving.function_arn],

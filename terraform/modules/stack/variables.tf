@@ -173,13 +173,29 @@ variable "api_invoker_arns" {
 }
 
 variable "run_lease_seconds" {
-  description = "Lease of the environment's run lock (orchestration `run_lease_seconds`): an execution stopped without releasing it blocks the next runs until the lease runs out."
+  description = "Lease of the environment's run lock (orchestration `run_lease_seconds`), renewed before every stage of a run: it must outlast the longest stage, at least twice job_timeout_minutes. An execution stopped without releasing it blocks the next runs until the lease runs out."
   type        = number
   default     = 21600
 
   validation {
     condition     = var.run_lease_seconds >= 900 && var.run_lease_seconds <= 86400 && floor(var.run_lease_seconds) == var.run_lease_seconds
     error_message = "run_lease_seconds must be a whole number of seconds between 900 (15 minutes) and 86400 (24 hours)."
+  }
+
+  validation {
+    condition     = var.run_lease_seconds >= 2 * 60 * var.job_timeout_minutes
+    error_message = "run_lease_seconds must be at least twice job_timeout_minutes (in seconds): a lease that ran out mid-stage would let the next run start beside it."
+  }
+}
+
+variable "job_timeout_minutes" {
+  description = "Longest any job may run, in minutes: the Glue jobs' timeout (processing and ingestion) and each EMR Serverless job run's ExecutionTimeoutMinutes (orchestration)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.job_timeout_minutes >= 1 && var.job_timeout_minutes <= 2880 && floor(var.job_timeout_minutes) == var.job_timeout_minutes
+    error_message = "job_timeout_minutes must be a whole number of minutes between 1 and 2880."
   }
 }
 

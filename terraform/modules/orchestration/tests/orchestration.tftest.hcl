@@ -267,8 +267,9 @@ run "run_control_lease_and_log_level_are_configurable" {
   command = plan
 
   variables {
-    run_lease_seconds = 3600
-    lambda_log_level  = "DEBUG"
+    run_lease_seconds   = 3600
+    job_timeout_minutes = 30
+    lambda_log_level    = "DEBUG"
   }
 
   assert {
@@ -282,6 +283,31 @@ run "run_lease_below_15_minutes_is_rejected" {
 
   variables {
     run_lease_seconds = 60
+  }
+
+  expect_failures = [var.run_lease_seconds]
+}
+
+run "the_job_timeout_fills_its_placeholder" {
+  command = plan
+
+  variables {
+    job_timeout_minutes = 90
+    run_lease_seconds   = 10800
+  }
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this["weekly"].definition).States.Segments.Parameters["ExecutionTimeoutMinutes.$"] == "States.StringToJson('90')"
+    error_message = "The module fills $${job_timeout_minutes} with job_timeout_minutes (each EMR job run's ExecutionTimeoutMinutes)."
+  }
+}
+
+run "a_lease_shorter_than_twice_the_job_timeout_is_rejected" {
+  command = plan
+
+  variables {
+    job_timeout_minutes = 120
+    run_lease_seconds   = 14399
   }
 
   expect_failures = [var.run_lease_seconds]

@@ -83,12 +83,12 @@ run "repository_state_machines_are_wired_to_what_the_stack_deploys" {
   }
 
   # c360.orchestration.asl.PLACEHOLDERS, read from the generator itself: the
-  # stack passes every name but alerts_topic_arn and lambda_run_control_arn
-  # (the orchestration module's own topic and Lambda).
+  # stack passes every name but alerts_topic_arn, lambda_run_control_arn and job_timeout_minutes
+  # (the orchestration module's own topic, Lambda and job timeout).
   assert {
     condition = alltrue([
       for name in flatten(regexall("\"([a-z_]+)\":", regex("(?s)PLACEHOLDERS: dict\\[str, str\\] = \\{(.*?)\\n\\}", file("../../../src/c360/orchestration/asl.py"))[0])) :
-      contains(keys(output.asl_substitutions), name) || contains(["alerts_topic_arn", "lambda_run_control_arn"], name)
+      contains(keys(output.asl_substitutions), name) || contains(["alerts_topic_arn", "lambda_run_control_arn", "job_timeout_minutes"], name)
     ]) && length(flatten(regexall("\"([a-z_]+)\":", regex("(?s)PLACEHOLDERS: dict\\[str, str\\] = \\{(.*?)\\n\\}", file("../../../src/c360/orchestration/asl.py"))[0]))) >= 17
     error_message = "Every name in c360.orchestration.asl.PLACEHOLDERS must have a value in the stack's substitutions."
   }
@@ -221,6 +221,38 @@ run "run_lease_below_15_minutes_is_rejected" {
 
   variables {
     run_lease_seconds = 60
+  }
+
+  expect_failures = [var.run_lease_seconds]
+}
+
+run "one_job_timeout_bounds_every_glue_job_and_emr_job_run" {
+  command = plan
+
+  variables {
+    stepfunctions_dir   = "../../../stepfunctions"
+    pipeline_schedules  = {}
+    job_timeout_minutes = 45
+    run_lease_seconds   = 5400
+  }
+
+  assert {
+    condition     = module.ingestion.glue_job_timeout_minutes == 45 && alltrue([for t in values(module.processing.glue_job_timeouts) : t == 45])
+    error_message = "job_timeout_minutes is the timeout of the extract job and of every processing Glue job."
+  }
+
+  assert {
+    condition     = strcontains(module.orchestration.definitions["daily"], "States.StringToJson('45')") && !strcontains(module.orchestration.definitions["daily"], "$${job_timeout_minutes}")
+    error_message = "job_timeout_minutes bounds each EMR Serverless job run of the state machines (ExecutionTimeoutMinutes)."
+  }
+}
+
+run "a_run_lease_shorter_than_twice_the_job_timeout_is_rejected" {
+  command = plan
+
+  variables {
+    job_timeout_minutes = 60
+    run_lease_seconds   = 3600
   }
 
   expect_failures = [var.run_lease_seconds]
