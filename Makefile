@@ -129,6 +129,20 @@ tf-scan: ## checkov policy scan (own venv .venv-checkov)
 tf-lock: ## regenerate envs/*/.terraform.lock.hcl from $(TF_PLUGIN_DIR)
 	terraform/scripts/check.sh lock
 
+# The EMR Serverless SPARK application's image (jobs/emr/image/Dockerfile): EMR's runtime
+# for EMR_RELEASE (processing `emr_release_label`) + Python 3.11 + this version's wheel.
+# Tagged with the artifact version ('+' is not allowed in a Docker tag: '-'), which is
+# the tag Terraform points the application at; push it to the processing module's
+# `emr_image_repository_url` output before applying.
+EMR_RELEASE ?= emr-7.8.0
+EMR_IMAGE ?= c360-emr-spark:$(subst +,-,$(VERSION))
+.PHONY: emr-image
+emr-image: build ## the EMR Spark image (needs a Docker engine): make emr-image EMR_IMAGE=<repository url>:<tag>
+	@docker info >/dev/null 2>&1 || { echo "error: make emr-image needs a running Docker engine (docker info failed); build it where one runs, from this version's dist/"; exit 2; }
+	docker build --platform linux/arm64 --file jobs/emr/image/Dockerfile \
+	  --build-arg EMR_RELEASE=$(EMR_RELEASE) --build-arg WHEEL=wheel/c360-$(PKG_VERSION)-py3-none-any.whl \
+	  --tag $(EMR_IMAGE) $(DIST)
+
 .PHONY: publish tf-apply-local
 publish: ## upload dist/<version>/ to the artifacts bucket: make publish ARTIFACTS_BUCKET=<bucket>
 	@test -n "$(ARTIFACTS_BUCKET)" || { echo "error: set ARTIFACTS_BUCKET (terraform -chdir=terraform/envs/<env> output -raw artifacts_bucket)"; exit 2; }

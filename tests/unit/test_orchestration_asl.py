@@ -240,10 +240,22 @@ def test_emr_spark_steps_let_driver_and_executors_jit_compile_huge_generated_met
     states = asl.state_machine([step("int_a", kind="emr_spark", resource="identity_link")],
                                "daily")["States"]
     submit = states["int_a"]["Parameters"]["JobDriver"]["SparkSubmit"]
-    assert submit["SparkSubmitParameters"].split(" --conf ")[1:] == [
+    assert submit["SparkSubmitParameters"].split(" --conf ")[-2:] == [
         "spark.driver.extraJavaOptions=-XX:-DontCompileHugeMethods",
         "spark.executor.extraJavaOptions=-XX:-DontCompileHugeMethods",
     ]
+
+
+def test_emr_spark_steps_run_c360_with_the_python_of_the_applications_image() -> None:
+    states = asl.state_machine([step("int_a", kind="emr_spark", resource="identity_link")],
+                               "daily")["States"]
+    submit = states["int_a"]["Parameters"]["JobDriver"]["SparkSubmit"]
+    assert submit["SparkSubmitParameters"].split(" --conf ")[:3] == [
+        "--conf spark.emr-serverless.driverEnv.PYSPARK_DRIVER_PYTHON=/usr/bin/python3.11",
+        "spark.emr-serverless.driverEnv.PYSPARK_PYTHON=/usr/bin/python3.11",
+        "spark.executorEnv.PYSPARK_PYTHON=/usr/bin/python3.11",
+    ]
+    assert "pyFiles" not in submit["SparkSubmitParameters"]  # c360 is in the image
 
 
 @pytest.mark.parametrize("kind", ["emr_spark", "emr_hive"])

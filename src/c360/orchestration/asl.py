@@ -103,11 +103,19 @@ PLACEHOLDERS: dict[str, str] = {
     "emr_execution_role_arn": "IAM role ARN the EMR Serverless job runs assume",
     "artifacts_bucket": "artifacts bucket name (jobs/<version>/..., wheel/<version>/...)",
     "artifact_version": "artifact version deployed (package version + git sha)",
-    "package_version": "c360 package version (names the wheel c360-<v>-py3-none-any.whl)",
     "job_timeout_minutes": "longest a job may run, in minutes: each EMR Serverless job run's "
                            "ExecutionTimeoutMinutes (the Glue jobs carry the same timeout)",
 }
 """Every `${name}` the generated definitions use → what Terraform must pass for it."""
+
+EMR_PYTHON = "/usr/bin/python3.11"
+"""The Python the EMR Spark steps run with: the one the SPARK application's image adds to
+EMR's own runtime (Python 3.9 on EMR 7.x) with c360 and its dependencies installed
+(`jobs/emr/image/Dockerfile`); c360 needs 3.11."""
+EMR_PYTHON_CONFS = ("spark.emr-serverless.driverEnv.PYSPARK_DRIVER_PYTHON",
+                    "spark.emr-serverless.driverEnv.PYSPARK_PYTHON",
+                    "spark.executorEnv.PYSPARK_PYTHON")
+"""Where EMR Serverless takes a job's driver and executor Python from."""
 
 LAMBDA_RETRY_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException",
                        "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
@@ -371,13 +379,14 @@ def _emr_states(step: Step, options: Options, nxt: str) -> dict[str, dict[str, A
         }}
     else:
         app = placeholder("emr_spark_application_id")
-        wheel = (f"s3://{bucket}/wheel/{version}/c360-{placeholder('package_version')}"
-                 "-py3-none-any.whl")
+        # c360 and its dependencies are installed in the application's image
+        # (jobs/emr/image/Dockerfile), for the Python it runs them with.
+        python = " ".join(f"--conf {key}={EMR_PYTHON}" for key in EMR_PYTHON_CONFS)
         driver = {"SparkSubmit": {
             "EntryPoint": f"s3://{bucket}/jobs/{version}/emr/{step.resource}.py",
             "EntryPointArguments.$": f"States.Array({argv})",
             "SparkSubmitParameters": (
-                f"--conf spark.submit.pyFiles={wheel} "
+                f"{python} "
                 f"--conf spark.driver.extraJavaOptions={JIT_HUGE_METHODS} "
                 f"--conf spark.executor.extraJavaOptions={JIT_HUGE_METHODS}"),
         }}

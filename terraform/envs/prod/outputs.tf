@@ -37,3 +37,8 @@ output "profile_api_url" {
   description = "Profile API function URL."
   value       = module.c360.profile_api_url
 }
+
+output "emr_spark_image_uri" {
+  description = "Image the EMR Serverless SPARK application runs: build and push it with make emr-image EMR_IMAGE=<this> before applying the application."
+  value       = module.c360.emr_spark_image_uri
+}

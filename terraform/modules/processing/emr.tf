@@ -1,20 +1,24 @@
 # EMR Serverless: one SPARK application (identity_link, aggregate_transactions)
 # and one HIVE application (dim_customer_demographic). Job runs are started by
 # the state machines with the execution role below.
+#
+# The SPARK application runs on an image of its own (jobs/emr/image/Dockerfile:
+# EMR's runtime + Python 3.11 + this version's c360 wheel and its dependencies),
+# pushed by `make emr-image` to the repository below, tagged with the artifact
+# version: EMR 7.x's own Python (3.9) has neither c360's Python nor its libraries.
 
 locals {
-  emr_applications = var.enable_emr_serverless ? { spark = "SPARK", hive = "HIVE" } : {}
-  emr_log_uri      = "s3://${var.bucket_names["logs"]}/emr-serverless/"
+  emr_applications    = var.enable_emr_serverless ? { spark = "SPARK", hive = "HIVE" } : {}
+  emr_log_uri         = "s3://${var.bucket_names["logs"]}/emr-serverless/"
+  emr_spark_image_tag = coalesce(var.emr_spark_image_tag, replace(var.artifact_version, "+", "-"))
 
   emr_statements = [
     {
-      Sid    = "ReadOwnVersionOfEmrScriptsAndWheel"
-      Effect = "Allow"
-      Action = ["s3:GetObject"]
-      Resource = [
-        "${local.s3_arn["artifacts"]}/jobs/${var.artifact_version}/emr/*",
-        "${local.s3_arn["artifacts"]}/wheel/${var.artifact_version}/*",
-      ]
+      # The entry points and Hive queries; c360 itself is in the SPARK image.
+      Sid      = "ReadOwnVersionOfEmrScripts"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject"]
+      Resource = "${local.s3_arn["artifacts"]}/jobs/${var.artifact_version}/emr/*"
     },
     {
       Sid      = "ReadStage"
@@ -78,6 +82,47 @@ locals {
   ]
 }
 
+resource "aws_ecr_repository" "emr_spark" {
+  count = var.enable_emr_serverless ? 1 : 0
+
+  name                 = "${var.prefix}-emr-spark"
+  image_tag_mutability = "IMMUTABLE" # a tag is an artifact version: never pushed twice
+  force_delete         = var.force_destroy
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = var.kms_key_arn
+  }
+
+  tags = var.tags
+}
+
+# EMR Serverless pulls the image itself (not the job role), for this account's
+# applications only.
+resource "aws_ecr_repository_policy" "emr_spark" {
+  count = var.enable_emr_serverless ? 1 : 0
+
+  repository = aws_ecr_repository.emr_spark[0].name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "EmrServerlessPullsTheSparkImage"
+      Effect    = "Allow"
+      Principal = { Service = "emr-serverless.amazonaws.com" }
+      Action    = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+      Condition = {
+        StringLike = {
+          "aws:SourceArn" = "arn:${local.partition}:emr-serverless:${local.region}:${local.account_id}:/applications/*"
+        }
+      }
+    }]
+  })
+}
+
 resource "aws_emrserverless_application" "this" {
   for_each = local.emr_applications
 
@@ -85,6 +130,13 @@ resource "aws_emrserverless_application" "this" {
   release_label = var.emr_release_label
   type          = each.value
   architecture  = "ARM64"
+
+  dynamic "image_configuration" {
+    for_each = each.value == "SPARK" ? [local.emr_spark_image_tag] : []
+    content {
+      image_uri = "${aws_ecr_repository.emr_spark[0].repository_url}:${image_configuration.value}"
+    }
+  }
 
   maximum_capacity {
     cpu    = var.emr_maximum_capacity.cpu

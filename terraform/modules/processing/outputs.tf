@@ -87,3 +87,13 @@ output "glue_job_timeouts" {
   description = "Map of Glue job (conform, load_profiles, sandbox_export) to its timeout in minutes."
   value       = merge({ conform = aws_glue_job.conform.timeout }, { for k, j in aws_glue_job.python_shell : k => j.timeout })
 }
+
+output "emr_image_repository_url" {
+  description = "ECR repository of the SPARK application's image (push `make emr-image` there, tagged emr_spark_image_uri's tag); null when EMR Serverless is disabled."
+  value       = var.enable_emr_serverless ? aws_ecr_repository.emr_spark[0].repository_url : null
+}
+
+output "emr_spark_image_uri" {
+  description = "The image the SPARK application runs (repository:tag); null when EMR Serverless is disabled."
+  value       = var.enable_emr_serverless ? "${aws_ecr_repository.emr_spark[0].repository_url}:${local.emr_spark_image_tag}" : null
+}

@@ -146,6 +146,17 @@ variable "emr_maximum_capacity" {
   }
 }
 
+variable "emr_spark_image_tag" {
+  description = "Tag of the SPARK application's image in the module's ECR repository (`emr_image_repository_url`). null = the artifact version with '+' as '-' (what `make emr-image` tags)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.emr_spark_image_tag == null || can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.emr_spark_image_tag))
+    error_message = "emr_spark_image_tag must be a Docker tag: letters, digits, '_', '.', '-', at most 128 characters, not starting with '.' or '-'."
+  }
+}
+
 variable "emr_idle_timeout_minutes" {
   description = "Minutes of idleness after which an EMR Serverless application stops."
   type        = number

@@ -65,3 +65,13 @@ output "asl_substitutions" {
   description = "Placeholder values available to stepfunctions/*.asl.json."
   value       = local.asl_substitutions
 }
+
+output "emr_image_repository_url" {
+  description = "ECR repository to push the SPARK application's image to (make emr-image EMR_IMAGE=<this>:<tag of emr_spark_image_uri>); null when EMR Serverless is disabled."
+  value       = module.processing.emr_image_repository_url
+}
+
+output "emr_spark_image_uri" {
+  description = "The image the EMR Serverless SPARK application runs; push it before the application is created or updated. null when EMR Serverless is disabled."
+  value       = module.processing.emr_spark_image_uri
+}

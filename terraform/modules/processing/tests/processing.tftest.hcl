@@ -138,6 +138,57 @@ run "emr_serverless_has_a_spark_and_a_hive_application" {
   }
 }
 
+# apply against the mock provider (nothing is created) so the repository URL is known.
+run "the_spark_application_runs_this_versions_image_from_its_own_repository" {
+  command = apply
+
+  override_resource {
+    target = aws_ecr_repository.emr_spark
+    values = { repository_url = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/c360-test-emr-spark" }
+  }
+
+  assert {
+    condition     = one(aws_emrserverless_application.this["spark"].image_configuration).image_uri == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/c360-test-emr-spark:0.1.0-abc1234" && output.emr_spark_image_uri == "123456789012.dkr.ecr.eu-west-1.amazonaws.com/c360-test-emr-spark:0.1.0-abc1234"
+    error_message = "The SPARK application runs <prefix>-emr-spark:<artifact version, '+' as '-'> (what make emr-image tags)."
+  }
+
+  assert {
+    condition     = length(aws_emrserverless_application.this["hive"].image_configuration) == 0
+    error_message = "The HIVE application keeps EMR's own image (it runs no Python)."
+  }
+
+  assert {
+    condition     = aws_ecr_repository.emr_spark[0].name == "c360-test-emr-spark" && aws_ecr_repository.emr_spark[0].image_tag_mutability == "IMMUTABLE" && one(aws_ecr_repository.emr_spark[0].image_scanning_configuration).scan_on_push && one(aws_ecr_repository.emr_spark[0].encryption_configuration).encryption_type == "KMS" && one(aws_ecr_repository.emr_spark[0].encryption_configuration).kms_key == var.kms_key_arn
+    error_message = "The image repository keeps tags immutable, scans on push and is encrypted with the lake CMK."
+  }
+
+  assert {
+    condition = jsondecode(aws_ecr_repository_policy.emr_spark[0].policy).Statement == [{
+      Sid       = "EmrServerlessPullsTheSparkImage"
+      Effect    = "Allow"
+      Principal = { Service = "emr-serverless.amazonaws.com" }
+      Action    = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+      Condition = { StringLike = { "aws:SourceArn" = "arn:aws:emr-serverless:eu-west-1:123456789012:/applications/*" } }
+    }]
+    error_message = "Only EMR Serverless may pull the image, for this account's applications, and only pull."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.emr[0].policy).Statement : s.Resource if s.Sid == "ReadOwnVersionOfEmrScripts"] == ["arn:aws:s3:::c360-test-artifacts/jobs/0.1.0+abc1234/emr/*"]
+    error_message = "The EMR job role reads its version's entry points and Hive queries only (c360 is in the image)."
+  }
+}
+
+run "an_image_tag_docker_would_refuse_is_rejected" {
+  command = plan
+
+  variables {
+    emr_spark_image_tag = "0.1.0+abc1234"
+  }
+
+  expect_failures = [var.emr_spark_image_tag]
+}
+
 run "athena_workgroup_enforces_encrypted_results" {
   command = plan
 
@@ -166,7 +217,7 @@ run "emulator_toggles_remove_emr_and_athena" {
   }
 
   assert {
-    condition     = length(aws_emrserverless_application.this) == 0 && length(aws_iam_role.emr) == 0 && length(aws_athena_workgroup.this) == 0
+    condition     = length(aws_emrserverless_application.this) == 0 && length(aws_iam_role.emr) == 0 && length(aws_ecr_repository.emr_spark) == 0 && length(aws_athena_workgroup.this) == 0 && output.emr_spark_image_uri == null
     error_message = "The toggles must remove EMR Serverless and Athena."
   }
 }

@@ -118,9 +118,11 @@ run "repository_state_machines_are_wired_to_what_the_stack_deploys" {
     error_message = "Every Hive query a state machine runs must be an artifact of artifact_layout (jobs/<version>/emr/hive/<name>.hql)."
   }
 
+  # c360 runs on the SPARK application's image (jobs/emr/image/Dockerfile), with the
+  # Python 3.11 it installs there, on every EMR Spark step, and no step ships a wheel.
   assert {
-    condition     = alltrue([for d in values(module.orchestration.definitions) : !strcontains(d, "spark.submit.pyFiles=") || strcontains(d, "spark.submit.pyFiles=${module.processing.wheel_uri}")])
-    error_message = "EMR jobs must get the wheel artifact_layout publishes (wheel/<version>/c360-<pkg>-py3-none-any.whl)."
+    condition     = alltrue([for d in values(module.orchestration.definitions) : length(regexall("emr-serverless:startJobRun", d)) == 0 || (length(regexall("\"SparkSubmit\"", d)) == length(regexall("spark.emr-serverless.driverEnv.PYSPARK_PYTHON=/usr/bin/python3.11 --conf spark.executorEnv.PYSPARK_PYTHON=/usr/bin/python3.11", d)) && !strcontains(d, "spark.submit.pyFiles"))])
+    error_message = "Every EMR Spark step must run the image's /usr/bin/python3.11 on driver and executors, and ship no wheel."
   }
 
   # A stage starts several steps on one Glue job (conform: one per dataset);
