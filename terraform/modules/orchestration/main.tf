@@ -33,6 +33,8 @@ locals {
     for k, s in local.state_machines : k => "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${s.name}"
   }
 
+  scheduled_state_machine_arns = distinct([for s in values(var.schedules) : lookup(local.state_machine_arns, s.state_machine, "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.prefix}-${s.state_machine}")])
+
   log_group_name = "/aws/vendedlogs/states/${var.prefix}"
 
   # Null-safe view of var.athena (statements below are dropped when it is null).
@@ -250,13 +252,26 @@ resource "aws_iam_role_policy" "scheduler" {
         Sid      = "StartScheduledStateMachines"
         Effect   = "Allow"
         Action   = ["states:StartExecution"]
-        Resource = distinct([for s in values(var.schedules) : lookup(local.state_machine_arns, s.state_machine, "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.prefix}-${s.state_machine}")])
+        Resource = local.scheduled_state_machine_arns
       },
       {
         Sid      = "UseLakeKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt"]
         Resource = var.kms_key_arn
+      },
+      {
+        # The state machines are encrypted with the CMK: StartExecution encrypts the
+        # execution's input under a data key of it, for that state machine only.
+        Sid      = "EncryptScheduledExecutionInput"
+        Effect   = "Allow"
+        Action   = ["kms:GenerateDataKey"]
+        Resource = var.kms_key_arn
+        Condition = {
+          StringEquals = {
+            "kms:EncryptionContext:aws:states:stateMachineArn" = local.scheduled_state_machine_arns
+          }
+        }
       },
     ]
   })

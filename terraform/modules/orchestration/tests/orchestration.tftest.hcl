@@ -87,6 +87,17 @@ run "schedules_target_hourly_daily_weekly" {
     condition     = jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement[0].Action == ["states:StartExecution"] && length(jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement[0].Resource) == 3
     error_message = "The scheduler role may only start the three scheduled state machines."
   }
+
+  assert {
+    condition = [for st in jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement : st if st.Sid == "EncryptScheduledExecutionInput"] == [{
+      Sid       = "EncryptScheduledExecutionInput"
+      Effect    = "Allow"
+      Action    = ["kms:GenerateDataKey"]
+      Resource  = var.kms_key_arn
+      Condition = { StringEquals = { "kms:EncryptionContext:aws:states:stateMachineArn" = jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement[0].Resource } }
+    }]
+    error_message = "StartExecution on a CMK-encrypted state machine encrypts its input: the scheduler role may generate data keys of the CMK for the scheduled state machines only."
+  }
 }
 
 run "role_is_least_privilege" {
