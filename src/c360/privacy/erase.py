@@ -302,6 +302,44 @@ def _note_in_manifest(raw: ObjectStore, key: str, change: Change, request_id: st
             entry["erasures"] = erasures
 
 
+ICEBERG_METADATA = "metadata"
+
+
+def iceberg_tables(store: ObjectStore) -> list[str]:
+    """The tables of a layer store that are Iceberg tables: a `<table>/metadata/` folder
+    with `*.metadata.json` (in AWS, the tables the Athena steps write).
+
+    Erasure must never rewrite their data files in place: Iceberg's manifests record
+    each data file's size and row count, and its position-delete files (written by the
+    Athena steps' `DELETE`/`MERGE`) point at row positions inside them, so a rewritten
+    file breaks the table or hides the wrong rows.
+    """
+    found = set()
+    for key in store.list(""):
+        parts = key.split("/")
+        if (len(parts) >= 3 and parts[-2] == ICEBERG_METADATA
+                and parts[-1].endswith(".metadata.json")):
+            found.add(parts[0])
+    return sorted(found)
+
+
+def refuse_iceberg(stores: Mapping[str, ObjectStore], request_id: str) -> None:
+    """Stop before any purge when a table layer holds Iceberg tables (see `iceberg_tables`).
+
+    Deleting from them needs Athena (`DELETE`, then compaction and snapshot expiry so
+    that no data file or older snapshot keeps the rows), which erasure does not do yet.
+    """
+    held = [f"{layer}/{table}" for layer in ("stage", "analytics", "sandbox")
+            for table in iceberg_tables(stores[layer])]
+    if held:
+        shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+        raise ErasureError(
+            f"{shown}: Iceberg tables (written by Athena in AWS). Erasure rewrites Parquet "
+            "files and would break an Iceberg table, and it cannot delete through Athena "
+            f"yet, so it purged nothing. The request is recorded ({request_id}): deliveries "
+            "of this person are already dropped at ingest (docs/operations.md, Erasure in AWS).")
+
+
 def purge_tables(stores: Mapping[str, ObjectStore], matcher: Matcher) -> list[Change]:
     """Remove erased rows from every Parquet file of STAGE, ANALYTICS and SANDBOX."""
     changes = []
@@ -532,6 +570,7 @@ def _purge_all(settings: Settings, targets: Targets, ledger: ErasureLedger,
     matcher = ledger.matcher([request])
     if matcher is None:
         return
+    refuse_iceberg(targets.stores, request.request_id)
     contracts = contracts or load_contracts()
     report.changes.extend(purge_raw(targets.stores["raw"], contracts, matcher, request.request_id))
     report.changes.extend(purge_scratch(targets.lake))
