@@ -7,7 +7,14 @@ from datetime import date
 
 import pytest
 
-from c360.locking import DynamoDBLock, LockHeld, erase_lock, erase_lock_name, lock_name
+from c360.locking import (
+    DynamoDBLock,
+    LockHeld,
+    erase_lock,
+    erase_lock_name,
+    is_run_lock,
+    lock_name,
+)
 from c360.orchestration.run_control import (
     RunControlError,
     RunLockLost,
@@ -175,3 +182,20 @@ class TestTheRunLockInDynamoDB:
                     "execution": "exec-old"}, env, client)
         assert DynamoDBLock(client, env["C360_LOCKS_TABLE"],
                             lock_name("c360-dev")).holder() == successor  # untouched
+
+    def test_renew_stops_a_run_when_an_erasure_started_after_its_lease_ran_out(
+            self, table) -> None:  # noqa: ANN001
+        client, env = table
+        run = start({"action": "start", "schedule": "daily", "execution": "exec-long",
+                     "input": {"logical_date": "2026-11-25"}}, env, client,
+                    now=lambda: 1_000_000.0)
+        erasing = DynamoDBLock(client, env["C360_LOCKS_TABLE"], erase_lock_name("c360-dev"),
+                               now=lambda: 1_004_000.0, owner="erase-request-7")
+        erasing.acquire(conflicts=is_run_lock)  # the run's lease ended at 1,003,600
+
+        with pytest.raises(RunLockLost, match=(
+                r"run daily-2026-11-25 \(execution exec-long\) stops before Stage 5 of 9: an "
+                r"erasure of the environment holds c360-dev/erase \(erase-request-7, pid")):
+            renew({"action": "renew", "run": run, "stage": "Stage 5 of 9",
+                   "execution": "exec-long"}, env, client, now=lambda: 1_004_100.0)
+        assert erasing.holder() == erasing.info  # the erasure keeps its lock

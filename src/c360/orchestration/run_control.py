@@ -21,8 +21,9 @@ with `finish`, so a deployed run behaves like a local `c360 run`:
   leaves it to its lease (`C360_RUN_LEASE_SECONDS`).
 - **The lease is renewed between stages.** `renew` (a state before every stage after
   the first) extends the lease from now, so the lease has to outlast the longest
-  stage, not the whole run. If the lease ran out and another run took the lock,
-  `renew` raises `RunLockLost` and the run stops there instead of writing beside it.
+  stage, not the whole run. If the lease ran out and another run took the lock, or an
+  erasure started meanwhile, `renew` raises `RunLockLost` and the run stops there
+  instead of writing beside it.
 
 Configuration (the Lambda's environment): `C360_ENV` (the lock's environment),
 `C360_LOCKS_TABLE` (the DynamoDB table holding lock items), `C360_RUN_LEASE_SECONDS`.
@@ -149,6 +150,16 @@ def renew(event: Mapping[str, Any], environ: Mapping[str, str], client: Any,
             f"before {event.get('stage') or 'its next stage'}: its lease "
             f"({lock.lease_seconds:.0f} s, C360_RUN_LEASE_SECONDS) ran out and the lock is "
             f"now {held_by}. The run stops so that two runs never write together; raise the "
+            "lease above the longest stage.")
+    # While this run's lease was live no erasure could start (it refuses while the run
+    # lock is live): a live erasure lock now means the lease ran out in between.
+    erasing = next((other for other in lock.live_locks() if is_erase_lock(other)), None)
+    if erasing is not None:
+        raise RunLockLost(
+            f"run {run.get('run_id')} (execution {token}) stops before "
+            f"{event.get('stage') or 'its next stage'}: an erasure of the environment holds "
+            f"{erasing.name} ({erasing.describe()}); it started while this run's lease "
+            f"({lock.lease_seconds:.0f} s, C360_RUN_LEASE_SECONDS) had run out. Raise the "
             "lease above the longest stage.")
     return {"run_id": run.get("run_id"), "expires_at": renewed.expires_at}
 
