@@ -81,12 +81,9 @@ resource "aws_glue_catalog_table" "stage" {
     "c360.raw_format"     = each.value.raw_format
   }
 
-  partition_keys {
-    name    = "ingest_date"
-    type    = "string"
-    comment = "Logical date of the ingest run (YYYY-MM-DD)."
-  }
-
+  # Unpartitioned, as conform writes them: each run rewrites the whole table (an hourly
+  # run adds batch files) straight under the table's folder. A partition key here would
+  # make Athena and Hive read no rows at all (no partition is ever registered).
   storage_descriptor {
     location      = "s3://${var.bucket_names["stage"]}/${each.key}/"
     input_format  = local.parquet_storage.input_format

@@ -142,6 +142,15 @@ locals {
         Action   = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
         Resource = [for b in local.athena.write_bucket_names : "arn:${local.partition}:s3:::${b}/*"]
       },
+      {
+        # The lake buckets are registered with Lake Formation (catalog module): Athena
+        # reads and writes their tables with credentials Lake Formation vends to the
+        # caller, which needs this action (it has no resource-level permissions).
+        Sid      = "LakeFormationDataAccessNoResourceLevel"
+        Effect   = "Allow"
+        Action   = ["lakeformation:GetDataAccess"]
+        Resource = "*"
+      },
     ] : s if var.athena != null],
   )
 }

@@ -61,12 +61,14 @@ locals {
   conform_statements = [
     local.artifact_read,
     # Only the datasets' folders (c360.conform.run.raw_files): never the erasure key,
-    # the ingest ledger or the whole-file quarantine.
+    # the ingest ledger or the whole-file quarantine. The folder's own key too: Hadoop's
+    # S3 file system asks for it (HEAD) before listing, and a 403 there would fail the
+    # listing instead of reading as "no such object".
     {
       Sid      = "ReadRawDatasets"
       Effect   = "Allow"
       Action   = ["s3:GetObject"]
-      Resource = [for p in var.raw_dataset_paths : "${local.s3_arn["raw"]}/${p}/*"]
+      Resource = flatten([for p in var.raw_dataset_paths : ["${local.s3_arn["raw"]}/${p}", "${local.s3_arn["raw"]}/${p}/*"]])
     },
     {
       Sid      = "ListRawDatasets"

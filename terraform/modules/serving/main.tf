@@ -129,3 +129,17 @@ resource "aws_lambda_permission" "invoke_url" {
   principal              = each.key
   function_url_auth_type = "AWS_IAM"
 }
+
+# Function URLs created since October 2025 also need lambda:InvokeFunction for their
+# callers (AWS Lambda's "Control access to Lambda function URLs"); without it every call
+# is refused with 403. Provider 5.100 cannot limit it to calls made through the URL
+# (the API's InvokedViaFunctionUrl), so the invokers may also call the function
+# directly, which answers the same.
+resource "aws_lambda_permission" "invoke_function" {
+  for_each = var.function_url_auth_type == "AWS_IAM" ? toset(var.api_invoker_arns) : toset([])
+
+  statement_id  = "AllowInvoke${substr(sha1(each.key), 0, 12)}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.profile_api.function_name
+  principal     = each.key
+}

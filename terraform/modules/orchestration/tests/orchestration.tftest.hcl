@@ -127,6 +127,11 @@ run "role_is_least_privilege" {
     condition     = one([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s if s.Sid == "PassEmrJobRole"]).Condition.StringEquals["iam:PassedToService"] == "emr-serverless.amazonaws.com"
     error_message = "iam:PassRole is limited to EMR Serverless."
   }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Action if s.Sid == "LakeFormationDataAccessNoResourceLevel"]) == ["lakeformation:GetDataAccess"]
+    error_message = "Athena runs on Lake Formation-registered buckets: the role may get Lake Formation's vended data access, nothing more from Lake Formation."
+  }
 }
 
 run "role_drops_statements_for_absent_services" {
@@ -140,7 +145,7 @@ run "role_drops_statements_for_absent_services" {
   }
 
   assert {
-    condition     = length([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s if can(regex("Glue|Emr|Athena", s.Sid))]) == 0
+    condition     = length([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s if can(regex("Glue|Emr|Athena|LakeFormation", s.Sid))]) == 0
     error_message = "No Glue/EMR/Athena permission without such resources."
   }
 

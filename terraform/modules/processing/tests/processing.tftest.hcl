@@ -261,10 +261,12 @@ run "iam_is_least_privilege" {
 
   assert {
     condition = [for s in jsondecode(aws_iam_role_policy.glue["conform"].policy).Statement : s.Resource if s.Sid == "ReadRawDatasets"] == [[
+      "arn:aws:s3:::c360-test-raw/clickstream/events",
       "arn:aws:s3:::c360-test-raw/clickstream/events/*",
+      "arn:aws:s3:::c360-test-raw/crm/customers",
       "arn:aws:s3:::c360-test-raw/crm/customers/*",
     ]]
-    error_message = "conform reads RAW objects below the contracts' raw paths only (not _erasure/, _ledger/, _quarantine/)."
+    error_message = "conform reads RAW objects below the contracts' raw paths (and the folder keys Hadoop probes) only (not _erasure/, _ledger/, _quarantine/)."
   }
 
   assert {

@@ -59,7 +59,7 @@ run "profile_api_url_requires_iam_by_default" {
   }
 }
 
-run "api_callers_get_invoke_url_only" {
+run "api_callers_get_invoke_url_and_invoke_function" {
   command = plan
 
   variables {
@@ -69,6 +69,11 @@ run "api_callers_get_invoke_url_only" {
   assert {
     condition     = length(aws_lambda_permission.invoke_url) == 1 && alltrue([for p in aws_lambda_permission.invoke_url : p.action == "lambda:InvokeFunctionUrl" && p.function_url_auth_type == "AWS_IAM"])
     error_message = "Callers get lambda:InvokeFunctionUrl with AWS_IAM auth."
+  }
+
+  assert {
+    condition     = length(aws_lambda_permission.invoke_function) == 1 && alltrue([for k, p in aws_lambda_permission.invoke_function : p.action == "lambda:InvokeFunction" && p.principal == k && p.principal == one(keys(aws_lambda_permission.invoke_url))])
+    error_message = "The same callers also get lambda:InvokeFunction, which function URLs created since October 2025 require."
   }
 }
 
