@@ -146,11 +146,22 @@ def glue_arguments(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+JDBC_SSLMODE = "require"
+"""The extract's TLS to the core-banking database when its secret names none: encrypted
+(the Glue connection enforces SSL, but the job opens its own JDBC connection from the
+secret, which the connection's setting does not reach). `verify-full` needs the server's
+CA certificate on the workers: give `sslmode` (and `sslrootcert`) in the secret."""
+
+
 def jdbc_from_secret(secret: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
     """(JDBC URL, properties) from the Secrets Manager document Terraform writes."""
     url = f"jdbc:postgresql://{secret['host']}:{secret['port']}/{secret['dbname']}"
-    return url, {"user": str(secret["username"]), "password": str(secret["password"]),
-                 "driver": "org.postgresql.Driver"}
+    properties = {"user": str(secret["username"]), "password": str(secret["password"]),
+                  "driver": "org.postgresql.Driver",
+                  "sslmode": str(secret.get("sslmode") or JDBC_SSLMODE)}
+    if secret.get("sslrootcert"):
+        properties["sslrootcert"] = str(secret["sslrootcert"])
+    return url, properties
 
 
 def extract_core_banking_job(argv: Sequence[str], spark: Any, s3: Any = None,

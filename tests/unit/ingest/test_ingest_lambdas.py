@@ -161,4 +161,13 @@ def test_jdbc_settings_come_from_the_secret_document():
                                         "password": "s3cret"})
     assert url == "jdbc:postgresql://db.internal:5432/core_banking"
     assert properties == {"user": "extract", "password": "s3cret",
-                          "driver": "org.postgresql.Driver"}
+                          "driver": "org.postgresql.Driver", "sslmode": "require"}
+
+
+def test_the_secret_can_ask_for_a_verified_tls_connection():
+    _, properties = jdbc_from_secret({"host": "db.internal", "port": 5432, "dbname": "bank",
+                                      "username": "extract", "password": "s3cret",
+                                      "sslmode": "verify-full",
+                                      "sslrootcert": "/tmp/rds-ca.pem"})
+    assert (properties["sslmode"], properties["sslrootcert"]) == ("verify-full",
+                                                                  "/tmp/rds-ca.pem")
