@@ -195,9 +195,10 @@ def _retry(errors: list[str], options: Options) -> list[dict[str, Any]]:
     }]
 
 
-def _catch(step: Step) -> list[dict[str, Any]]:
+def _catch(where: str) -> list[dict[str, Any]]:
+    """Every error of the state into `RecordFailure: <where>`, with `$.failure`."""
     return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
-             "Next": f"RecordFailure: {step.name}"}]
+             "Next": f"RecordFailure: {where}"}]
 
 
 def _task(step: Step, resource: str, parameters: dict[str, Any], retry_errors: list[str],
@@ -207,7 +208,7 @@ def _task(step: Step, resource: str, parameters: dict[str, Any], retry_errors: l
     if result_selector:
         state["ResultSelector"] = result_selector
     state.update({"ResultPath": result_path, "Retry": _retry(retry_errors, options),
-                  "Catch": _catch(step), "Next": nxt})
+                  "Catch": _catch(step.name), "Next": nxt})
     return state
 
 
@@ -698,8 +699,7 @@ def _renew(stage: str, options: Options) -> dict[str, Any]:
         "renew", options, {"run": _run_fields("$"), "stage": stage}, stage,
         comment="Extends the run lock's lease from now (c360.orchestration.run_control); "
                 "RunLockLost if its lease ran out and another run took the lock.",
-        catch=[{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
-                "Next": f"RecordFailure: {RENEW}"}])
+        catch=_catch(RENEW))
 
 
 def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, dict[str, Any]]:
@@ -707,8 +707,7 @@ def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, 
     `scheduled_time`) and the environment's run lock, then the run context every
     step reads: `logical_date`, `run_id`, `lock_token`, `quote` (fills the SQL quotes
     of Athena statement templates) and `execution` (names the run's Athena exports)."""
-    failure = {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
-               "Next": f"RecordFailure: {START}"}
+    failure = _catch(START)
     skip = schedule in SKIP_WHEN_LOCKED
     start = _run_control(
         "start", options, {"schedule": schedule, "input.$": "$"}, CONTEXT,
@@ -721,7 +720,7 @@ def _run_start_states(schedule: str, options: Options, first: str) -> dict[str, 
                                 "IntervalSeconds": options.lock_wait_interval_seconds,
                                 "MaxAttempts": options.lock_wait_attempts, "BackoffRate": 1.0}],
         catch=[{"ErrorEquals": [LOCK_HELD], "ResultPath": "$.lock_held", "Next": SKIPPED},
-               failure] if skip else [failure])
+               *failure] if skip else failure)
     states: dict[str, dict[str, Any]] = {
         START: start,
         f"RecordFailure: {START}": _record_failure(START, schedule, options, NOT_STARTED),
@@ -746,8 +745,7 @@ def _run_end_states(schedule: str, options: Options) -> dict[str, dict[str, Any]
     """The run lock given back after the last stage, and after any failure."""
     run = _run_fields("$")
     finish = _run_control("finish", options, {"outcome": "succeeded", "run": run}, SUCCEEDED,
-                          catch=[{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure",
-                                  "Next": f"RecordFailure: {FINISH}"}])
+                          catch=_catch(FINISH))
     release = _run_control("finish", options, {"outcome": "failed", "run": run}, FAILED,
                            comment="The run failed (its alert is sent): the lock is given "
                                    "back; if that fails too, its lease frees it.",

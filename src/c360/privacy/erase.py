@@ -303,6 +303,8 @@ def _note_in_manifest(raw: ObjectStore, key: str, change: Change, request_id: st
 
 
 ICEBERG_METADATA = "metadata"
+TABLE_LAYERS = ("stage", "analytics", "sandbox")
+"""The layers erasure purges table by table (RAW is purged file by file)."""
 
 
 def iceberg_tables(store: ObjectStore) -> list[str]:
@@ -329,7 +331,7 @@ def refuse_iceberg(stores: Mapping[str, ObjectStore], request_id: str) -> None:
     Deleting from them needs Athena (`DELETE`, then compaction and snapshot expiry so
     that no data file or older snapshot keeps the rows), which erasure does not do yet.
     """
-    held = [f"{layer}/{table}" for layer in ("stage", "analytics", "sandbox")
+    held = [f"{layer}/{table}" for layer in TABLE_LAYERS
             for table in iceberg_tables(stores[layer])]
     if held:
         shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
@@ -343,7 +345,7 @@ def refuse_iceberg(stores: Mapping[str, ObjectStore], request_id: str) -> None:
 def purge_tables(stores: Mapping[str, ObjectStore], matcher: Matcher) -> list[Change]:
     """Remove erased rows from every Parquet file of STAGE, ANALYTICS and SANDBOX."""
     changes = []
-    for layer in ("stage", "analytics", "sandbox"):
+    for layer in TABLE_LAYERS:
         store = stores[layer]
         for key in _data_keys(store):
             if not key.endswith(".parquet"):
